@@ -1,0 +1,461 @@
+package dev.kafkaprimer.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.Uuid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real Apache Kafka cluster in KRaft mode, started inside this JVM from Kafka's own server classes: no
+ * Docker, no download, no separate process.
+ *
+ * <p><b>Layout.</b> With one node, that node is broker and controller at once ({@link NodeRole#COMBINED}),
+ * like the learner's note's compose file. With N &gt; 1 nodes there are N brokers (ids 1..N) and a separate
+ * quorum of min(3, N) controllers (ids 1001, 1002, ...), so stopping brokers never costs the cluster its
+ * controller quorum: a failover demo can stop two of three brokers and still see the controller answer.
+ *
+ * <p><b>Defaults for learners and tests</b>, each overridable with {@link Builder#brokerProperty}: internal
+ * topics (consumer offsets, transactions, share-group state) replicated min(3, brokers) times so a one-node
+ * cluster works, no initial rebalance delay (a group's first consumer starts at once), a small log-cleaner
+ * buffer so several brokers fit in one JVM, and fewer internal-topic partitions for quicker first use.
+ *
+ * <p><b>Lifecycle.</b> {@link Builder#start()} formats fresh storage in a temporary directory, starts every
+ * node and returns once every broker has registered with the controller. {@link #close()} stops brokers,
+ * then controllers, and deletes the temporary directory, also after a failed test. A JVM that is killed
+ * leaves the directory behind under {@code java.io.tmpdir} ({@code kafka-primer-*}).
+ *
+ * <pre>{@code
+ * try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.builder().nodes(3).start()) {
+ *     String bootstrap = kafka.bootstrapServers();   // "127.0.0.1:41011,127.0.0.1:41013,..."
+ *     kafka.stopNode(1);                             // broker 1 goes away; leaders move
+ *     kafka.restartNode(1);                          // and comes back, same port, same data
+ * }
+ * }</pre>
+ *
+ * <p><b>Thread-safety.</b> All methods are safe to call from several threads; node control is serialized.
+ */
+public final class EmbeddedKafkaCluster implements KafkaCluster {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaCluster.class);
+    private static final int FIRST_CONTROLLER_ID = 1001;
+
+    private final Path dataDirectory;
+    private final Map<Integer, EmbeddedNode> nodes;
+    private final Map<String, String> brokerSettings;
+    private final Map<String, String> controllerSettings;
+    private final String quorumVoters;
+    private final Duration startupTimeout;
+    private final int brokerCount;
+    private Duration startupTime = Duration.ZERO;
+    private boolean closed;
+
+    private EmbeddedKafkaCluster(Builder builder) {
+        this.brokerCount = builder.nodes;
+        this.startupTimeout = builder.startupTimeout;
+        try {
+            this.dataDirectory = Files.createTempDirectory("kafka-primer-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not create a temporary directory for the embedded cluster", e);
+        }
+        this.nodes = layOutNodes(builder, dataDirectory);
+        this.quorumVoters = nodes.values().stream()
+                .filter(node -> node.role().votesInQuorum())
+                .map(EmbeddedNode::voterEntry)
+                .collect(Collectors.joining(","));
+        this.brokerSettings = defaultSettings(brokerCount);
+        this.brokerSettings.putAll(builder.brokerProperties);
+        this.controllerSettings = new LinkedHashMap<>(brokerSettings);
+        // Topics created without a replication factor get this many replicas; the controller decides it.
+        this.controllerSettings.putIfAbsent("default.replication.factor", Integer.toString(Math.min(3, brokerCount)));
+    }
+
+    /** A builder for a one-node cluster; see {@link Builder} for the choices. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Starts a cluster of {@code nodes} brokers with the default settings. */
+    public static EmbeddedKafkaCluster start(int nodes) {
+        return builder().nodes(nodes).start();
+    }
+
+    @Override
+    public String bootstrapServers() {
+        return brokerNodes().map(EmbeddedNode::clientAddress).collect(Collectors.joining(","));
+    }
+
+    @Override
+    public int brokerCount() {
+        return brokerCount;
+    }
+
+    /** Ids of the nodes that serve clients (brokers, or the combined node), in order. */
+    public List<Integer> brokerIds() {
+        return brokerNodes().map(EmbeddedNode::id).toList();
+    }
+
+    /** Ids of the controller quorum's voters. */
+    public List<Integer> controllerIds() {
+        return nodes.values().stream().filter(n -> n.role().votesInQuorum()).map(EmbeddedNode::id).toList();
+    }
+
+    /** The role of node {@code id}. */
+    public NodeRole role(int id) {
+        return node(id).role();
+    }
+
+    /** How long {@link Builder#start()} took, from formatting storage to all brokers registered. */
+    public Duration startupTime() {
+        return startupTime;
+    }
+
+    /** The temporary directory that holds every node's data; deleted by {@link #close()}. */
+    public Path dataDirectory() {
+        return dataDirectory;
+    }
+
+    /**
+     * The log directories of node {@code id}: one folder per partition replica ({@code topic-partition}),
+     * holding its segment files ({@code 00000000000000000000.log}, {@code .index}, {@code .timeindex}).
+     */
+    public List<Path> logDirectories(int id) {
+        return List.of(node(id).logDir());
+    }
+
+    /** Whether node {@code id} is running (it was not stopped, or was restarted). */
+    public synchronized boolean isRunning(int id) {
+        return node(id).isRunning();
+    }
+
+    /**
+     * Shuts node {@code id} down and waits until it has stopped. A broker first hands over the leadership of
+     * its partitions (a controlled shutdown), so the controller elects new leaders among the in-sync replicas.
+     *
+     * @throws IllegalArgumentException if there is no node {@code id}
+     * @throws IllegalStateException if it is already stopped, or the cluster is closed
+     */
+    public synchronized void stopNode(int id) {
+        EmbeddedNode node = node(id);
+        requireOpen();
+        if (!node.isRunning()) {
+            throw new IllegalStateException("node " + id + " is already stopped");
+        }
+        node.stop();
+        LOG.info("Stopped node {} ({})", id, node.role());
+    }
+
+    /**
+     * Starts a stopped node again with the same port and the same data, and waits until a broker has
+     * registered with the controller again. It then catches up with the partition leaders and rejoins the
+     * in-sync replicas.
+     *
+     * @throws IllegalArgumentException if there is no node {@code id}
+     * @throws IllegalStateException if it is running, or the cluster is closed
+     */
+    public synchronized void restartNode(int id) {
+        EmbeddedNode node = node(id);
+        requireOpen();
+        if (node.isRunning()) {
+            throw new IllegalStateException("node " + id + " is running; stop it first");
+        }
+        long began = System.nanoTime();
+        start(node);
+        long started = System.nanoTime();
+        if (node.role().servesClients()) {
+            awaitRegisteredBrokers(ids -> ids.contains(id), startupTimeout);
+        }
+        LOG.info("Restarted node {} ({}) in {} ms, registered after {} ms more", id, node.role(),
+                (started - began) / 1_000_000, (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** Stops brokers, then controllers, then deletes the data directory. Safe to call more than once. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        RuntimeException failure = null;
+        // Brokers first: a broker shutting down asks the controller to move its leaders away. Then the
+        // controllers, all at once: one by one, the last would wait in vain for a quorum to hand over to.
+        for (NodeRole role : List.of(NodeRole.BROKER, NodeRole.COMBINED, NodeRole.CONTROLLER)) {
+            failure = stopInParallel(nodes.values().stream().filter(n -> n.role() == role).toList(), failure);
+        }
+        try {
+            deleteRecursively(dataDirectory);
+        } catch (IOException | UncheckedIOException e) {
+            failure = addTo(failure, new UncheckedIOException("could not delete " + dataDirectory,
+                    e instanceof IOException io ? io : ((UncheckedIOException) e).getCause()));
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "EmbeddedKafkaCluster{brokers=" + brokerIds() + ", controllers=" + controllerIds()
+                + ", bootstrapServers=" + bootstrapServers() + "}";
+    }
+
+    private void startAll() {
+        long began = System.nanoTime();
+        String clusterId = Uuid.randomUuid().toString();
+        try {
+            for (EmbeddedNode node : nodes.values()) {
+                node.format(clusterId);
+            }
+            // Controllers start without waiting for each other; a broker's startup waits for the quorum, so
+            // brokers start in parallel rather than one after another.
+            nodes.values().stream().filter(n -> n.role() == NodeRole.CONTROLLER)
+                    .forEach(n -> start(n));
+            List<CompletableFuture<Void>> brokers = brokerNodes()
+                    .map(n -> CompletableFuture.runAsync(() -> start(n)))
+                    .toList();
+            CompletableFuture.allOf(brokers.toArray(CompletableFuture[]::new)).join();
+            Set<Integer> all = Set.copyOf(brokerIds());
+            awaitRegisteredBrokers(ids -> ids.containsAll(all), startupTimeout);
+        } catch (Exception e) {
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            IllegalStateException failure = new IllegalStateException(
+                    "the embedded Kafka cluster did not start: " + cause.getMessage(), cause);
+            try {
+                close();
+            } catch (RuntimeException closeFailure) {
+                failure.addSuppressed(closeFailure);
+            }
+            throw failure;
+        }
+        startupTime = Duration.ofNanos(System.nanoTime() - began);
+        LOG.info("Embedded Kafka cluster up in {} ms: {}", startupTime.toMillis(), this);
+    }
+
+    private void start(EmbeddedNode node) {
+        node.start(node.role().votesInQuorum() ? controllerSettings : brokerSettings, quorumVoters);
+    }
+
+    /** Polls the cluster's broker list (as clients see it) until {@code ready} holds, or fails at the deadline. */
+    private void awaitRegisteredBrokers(Predicate<Set<Integer>> ready, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<String, Object> config = Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
+        Set<Integer> seen = Set.of();
+        try (Admin admin = Admin.create(config)) {
+            while (System.nanoTime() < deadline) {
+                try {
+                    seen = admin.describeCluster().nodes().get().stream().map(Node::id).collect(Collectors.toSet());
+                    if (ready.test(seen)) {
+                        return;
+                    }
+                } catch (java.util.concurrent.ExecutionException e) {
+                    LOG.debug("Cluster not answering yet: {}", e.getCause().toString());
+                }
+                Thread.sleep(50); // a short poll interval: brokers register within a second or two
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for brokers to register", e);
+        }
+        throw new IllegalStateException("brokers did not register within " + timeout.toMillis()
+                + " ms; registered so far: " + seen);
+    }
+
+    private java.util.stream.Stream<EmbeddedNode> brokerNodes() {
+        return nodes.values().stream().filter(n -> n.role().servesClients());
+    }
+
+    private EmbeddedNode node(int id) {
+        EmbeddedNode node = nodes.get(id);
+        if (node == null) {
+            throw new IllegalArgumentException("no node with id " + id + "; brokers are " + brokerIds()
+                    + " and controllers " + controllerIds());
+        }
+        return node;
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("the cluster is closed");
+        }
+    }
+
+    private static Map<Integer, EmbeddedNode> layOutNodes(Builder builder, Path dataDirectory) {
+        Map<Integer, EmbeddedNode> laidOut = new LinkedHashMap<>();
+        if (builder.nodes == 1) {
+            laidOut.put(1, newNode(1, NodeRole.COMBINED, dataDirectory, builder.firstPort));
+            return laidOut;
+        }
+        for (int id = 1; id <= builder.nodes; id++) {
+            int port = builder.firstPort == 0 ? 0 : builder.firstPort + id - 1;
+            laidOut.put(id, newNode(id, NodeRole.BROKER, dataDirectory, port));
+        }
+        for (int i = 0; i < Math.min(3, builder.nodes); i++) {
+            int id = FIRST_CONTROLLER_ID + i;
+            laidOut.put(id, newNode(id, NodeRole.CONTROLLER, dataDirectory, 0));
+        }
+        return laidOut;
+    }
+
+    private static EmbeddedNode newNode(int id, NodeRole role, Path dataDirectory, int port) {
+        Path logDir = dataDirectory.resolve("node-" + id);
+        return port == 0 ? new EmbeddedNode(id, role, logDir) : new EmbeddedNode(id, role, logDir, port);
+    }
+
+    private static Map<String, String> defaultSettings(int brokers) {
+        String replication = Integer.toString(Math.min(3, brokers));
+        String minIsr = Integer.toString(Math.min(2, brokers));
+        Map<String, String> settings = new LinkedHashMap<>();
+        // Internal topics must fit the cluster: Kafka's default RF of 3 cannot be met by one broker.
+        settings.put("offsets.topic.replication.factor", replication);
+        settings.put("transaction.state.log.replication.factor", replication);
+        settings.put("transaction.state.log.min.isr", minIsr);
+        settings.put("share.coordinator.state.topic.replication.factor", replication);
+        settings.put("share.coordinator.state.topic.min.isr", minIsr);
+        // Fewer internal partitions than production's 50: the first group or transaction is ready sooner.
+        settings.put("offsets.topic.num.partitions", "10");
+        settings.put("transaction.state.log.num.partitions", "10");
+        settings.put("share.coordinator.state.topic.num.partitions", "10");
+        // A group's first member starts at once instead of waiting 3 s for others to join.
+        settings.put("group.initial.rebalance.delay.ms", "0");
+        // The cleaner's default 128 MiB buffer per broker adds up when several brokers share one JVM.
+        settings.put("log.cleaner.dedupe.buffer.size", Integer.toString(8 * 1024 * 1024));
+        // A restarted broker may register again only once its old session expired (default 9 s): shorter
+        // sessions, with heartbeats to match, make restarts quick. Still far above a GC pause.
+        settings.put("broker.heartbeat.interval.ms", "500");
+        settings.put("broker.session.timeout.ms", "3000");
+        settings.put("num.network.threads", "2");
+        settings.put("num.io.threads", "4");
+        return settings;
+    }
+
+    private static RuntimeException stopInParallel(List<EmbeddedNode> group, RuntimeException failure) {
+        List<CompletableFuture<Void>> stopping = group.stream()
+                .map(node -> CompletableFuture.runAsync(node::stop))
+                .toList();
+        for (CompletableFuture<Void> stop : stopping) {
+            try {
+                stop.join();
+            } catch (CompletionException e) {
+                failure = addTo(failure, e.getCause() instanceof RuntimeException r ? r : e);
+            }
+        }
+        return failure;
+    }
+
+    private static RuntimeException addTo(RuntimeException failure, RuntimeException next) {
+        if (failure == null) {
+            return next;
+        }
+        failure.addSuppressed(next);
+        return failure;
+    }
+
+    static void deleteRecursively(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
+    /**
+     * Choices for an {@link EmbeddedKafkaCluster}: the number of broker nodes, the first client port and
+     * extra broker settings. Not thread-safe; {@link #start()} copies what it needs.
+     */
+    public static final class Builder {
+        private int nodes = 1;
+        private int firstPort;
+        private Duration startupTimeout = Duration.ofSeconds(90);
+        private final Map<String, String> brokerProperties = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        /**
+         * Number of brokers, 1 to 9. One node is broker and controller at once; more get a separate
+         * controller quorum.
+         *
+         * @throws IllegalArgumentException if {@code nodes} is outside 1..9
+         */
+        public Builder nodes(int nodes) {
+            if (nodes < 1 || nodes > 9) {
+                throw new IllegalArgumentException("nodes must be between 1 and 9, was " + nodes);
+            }
+            this.nodes = nodes;
+            return this;
+        }
+
+        /**
+         * The client port of broker 1; broker n listens on {@code port + n - 1}. Default 0: free ports are
+         * picked, which is what tests want.
+         *
+         * @throws IllegalArgumentException if {@code port} is outside 0..65535
+         */
+        public Builder port(int port) {
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException("port must be between 0 and 65535, was " + port);
+            }
+            this.firstPort = port;
+            return this;
+        }
+
+        /** Any broker setting (see Kafka's broker configs), applied to every node after the defaults. */
+        public Builder brokerProperty(String name, String value) {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("broker property name must not be blank, was '" + name + "'");
+            }
+            if (value == null) {
+                throw new IllegalArgumentException("broker property " + name + " must have a value, was null");
+            }
+            brokerProperties.put(name, value);
+            return this;
+        }
+
+        /**
+         * How long {@link #start()} and {@link #restartNode} wait for brokers to register. Default 90 s.
+         *
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder startupTimeout(Duration timeout) {
+            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("startupTimeout must be positive, was " + timeout);
+            }
+            this.startupTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Formats storage, starts every node and waits until all brokers have registered.
+         *
+         * @throws IllegalStateException if the cluster does not come up within the startup timeout; whatever
+         *         had started is stopped and its data deleted
+         */
+        public EmbeddedKafkaCluster start() {
+            EmbeddedKafkaCluster cluster = new EmbeddedKafkaCluster(this);
+            cluster.startAll();
+            return cluster;
+        }
+    }
+}
