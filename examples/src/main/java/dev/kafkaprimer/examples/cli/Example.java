@@ -1,0 +1,38 @@
+package dev.kafkaprimer.examples.cli;
+
+import java.io.PrintStream;
+
+/**
+ * One runnable concept: {@code ./primer NAME [options]}. Implementations are small classes that tell what
+ * happens as numbered stages, with partition and offset facts.
+ */
+public interface Example {
+
+    /** The name typed after {@code ./primer}. */
+    String name();
+
+    /** One line for the examples list. */
+    String summary();
+
+    /** The options this example takes besides the common ones ({@code --bootstrap-server}, {@code --help}). */
+    ExampleOptions options();
+
+    /**
+     * How many brokers the example needs when it starts the embedded cluster; 0 if it never connects to a
+     * cluster given from outside (it runs its own, like {@code broker}).
+     */
+    default int embeddedNodes() {
+        return 1;
+    }
+
+    /**
+     * Runs the example.
+     *
+     * @param args  the parsed options
+     * @param kafka where the cluster is; null when {@link #embeddedNodes()} is 0
+     * @param out   where to tell the story
+     * @return the process exit code: 0 for success, 1 when the example ran but failed
+     * @throws Exception anything unexpected; {@link Primer} prints it and exits with 1
+     */
+    int run(ParsedOptions args, KafkaConnection kafka, PrintStream out) throws Exception;
+}

@@ -1,0 +1,192 @@
+package dev.kafkaprimer.examples.hello;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import dev.kafkaprimer.examples.cli.Example;
+import dev.kafkaprimer.examples.cli.ExampleOptions;
+import dev.kafkaprimer.examples.cli.KafkaConnection;
+import dev.kafkaprimer.examples.cli.ParsedOptions;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterResult;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The learner's note's hands-on, in Java: what {@code kafka-topics.sh}, {@code kafka-console-producer.sh} and
+ * {@code kafka-console-consumer.sh} did, decomposed into the following stages.
+ * <ol>
+ *   <li>connect: ask the cluster who its brokers are (fails clearly within a deadline if nobody answers);</li>
+ *   <li>create the topic, 1 partition, replication factor 1;</li>
+ *   <li>produce {@code hello kafka} as plain UTF-8 text, so Kafka's own console consumer prints it as is;</li>
+ *   <li>consume the partition from the beginning (offset 0) until our record arrives;</li>
+ *   <li>delete the topic, unless {@code --keep-topic}.</li>
+ * </ol>
+ * Every client call has a deadline: a wrong address ends the run with exit code 1, never a hang.
+ */
+public final class HelloExample implements Example {
+
+    @Override
+    public String name() {
+        return "hello";
+    }
+
+    @Override
+    public String summary() {
+        return "the note's hands-on: create a topic, produce \"hello kafka\", consume from the beginning, delete";
+    }
+
+    @Override
+    public ExampleOptions options() {
+        return new ExampleOptions()
+                .value("--topic", "NAME", "test-topic", "the topic to create and use")
+                .value("--message", "TEXT", "hello kafka", "the value to produce")
+                .flag("--keep-topic", "leave the topic and its record in place (skip the delete)")
+                .value("--timeout", "SECONDS", "15", "deadline for each step, e.g. reaching the broker");
+    }
+
+    @Override
+    public int run(ParsedOptions args, KafkaConnection kafka, PrintStream out) throws Exception {
+        String topic = args.string("--topic");
+        String message = args.string("--message");
+        Duration deadline = Duration.ofSeconds(args.integer("--timeout", 1, 3600));
+        try (Admin admin = Admin.create(adminConfig(kafka.bootstrapServers(), deadline))) {
+            // stage 1: connect
+            if (!connect(admin, kafka.bootstrapServers(), deadline, out)) {
+                return 1;
+            }
+            // stage 2: create the topic
+            createTopic(admin, topic, deadline, out);
+            // stage 3: produce
+            RecordMetadata written = produce(kafka.bootstrapServers(), topic, message, deadline, out);
+            // stage 4: consume from the beginning until our record is read
+            if (!consumeFromBeginning(kafka.bootstrapServers(), written, deadline, out)) {
+                return 1;
+            }
+            // stage 5: delete, as the note's last command does
+            if (args.flag("--keep-topic")) {
+                out.println("5. Keeping topic '" + topic + "' (--keep-topic). Read it with Kafka's own tool:");
+                out.println("   kafka-console-consumer.sh --bootstrap-server " + kafka.bootstrapServers()
+                        + " --topic " + topic + " --from-beginning");
+            } else {
+                admin.deleteTopics(List.of(topic)).all().get(deadline.toSeconds(), TimeUnit.SECONDS);
+                out.println("5. Deleted topic '" + topic + "': its partition and log segments are removed.");
+            }
+        }
+        out.println("hello: OK");
+        return 0;
+    }
+
+    private static boolean connect(Admin admin, String servers, Duration deadline, PrintStream out)
+            throws InterruptedException {
+        try {
+            DescribeClusterResult cluster = admin.describeCluster();
+            int brokers = cluster.nodes().get(deadline.toSeconds(), TimeUnit.SECONDS).size();
+            String id = cluster.clusterId().get(deadline.toSeconds(), TimeUnit.SECONDS);
+            out.println("1. Connected to cluster " + id + ": " + brokers + " broker(s) answer at " + servers + ".");
+            return true;
+        } catch (TimeoutException | ExecutionException e) {
+            out.println("hello: FAILED: no Kafka broker answered at " + servers + " within " + deadline.toSeconds()
+                    + " s. Is a broker running there? (cause: " + rootCause(e) + ")");
+            return false;
+        }
+    }
+
+    private static void createTopic(Admin admin, String topic, Duration deadline, PrintStream out) throws Exception {
+        try {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1)))
+                    .all().get(deadline.toSeconds(), TimeUnit.SECONDS);
+            out.println("2. Created topic '" + topic + "' with 1 partition and replication factor 1.");
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
+            out.println("2. Topic '" + topic + "' already exists; using it (earlier records stay in it).");
+        }
+    }
+
+    private static RecordMetadata produce(String servers, String topic, String message, Duration deadline,
+                                          PrintStream out)
+            throws Exception {
+        Properties config = new Properties();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+        // Wait for the write to be on every in-sync replica before calling it done.
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        // send() may block while fetching metadata: bound it, like every other wait here.
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) deadline.toMillis());
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) deadline.toMillis());
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) deadline.toMillis() / 2);
+        try (KafkaProducer<String, String> producer =
+                     new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
+            // No key, as with the console producer: the producer picks the partition (here the only one).
+            RecordMetadata written = producer.send(new ProducerRecord<>(topic, message))
+                    .get(deadline.toSeconds(), TimeUnit.SECONDS);
+            out.println("3. Produced \"" + message + "\" to partition " + written.partition() + " at offset "
+                    + written.offset() + ".");
+            return written;
+        }
+    }
+
+    private static boolean consumeFromBeginning(String servers, RecordMetadata written, Duration deadline,
+                                                PrintStream out) {
+        Properties config = new Properties();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+        // No consumer group: this reader assigns itself the partition and commits nothing.
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        TopicPartition partition = new TopicPartition(written.topic(), written.partition());
+        try (KafkaConsumer<String, String> consumer =
+                     new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            out.println("4. Consuming partition " + partition.partition() + " from the beginning:");
+            long giveUpAt = System.nanoTime() + deadline.toNanos();
+            while (System.nanoTime() < giveUpAt) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    out.println("   partition " + record.partition() + ", offset " + record.offset() + ": "
+                            + record.value());
+                    if (record.offset() == written.offset()) {
+                        out.println("   Read our record back; the next offset to read would be "
+                                + (record.offset() + 1) + ".");
+                        return true;
+                    }
+                }
+            }
+        }
+        out.println("hello: FAILED: the record at offset " + written.offset() + " was not read back within "
+                + deadline.toSeconds() + " s.");
+        return false;
+    }
+
+    private static Map<String, Object> adminConfig(String servers, Duration deadline) {
+        return Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
+                // Give up on an unreachable cluster within the example's deadline.
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) deadline.toMillis(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) deadline.toMillis() / 2);
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+    }
+}
