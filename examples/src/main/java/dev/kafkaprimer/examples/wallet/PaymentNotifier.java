@@ -1,0 +1,114 @@
+package dev.kafkaprimer.examples.wallet;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * The wallet's "third party": a small local HTTP service standing for a payment notifier, on a loopback port.
+ *
+ * <p>{@code POST /notify} with header {@value #IDEMPOTENCY_KEY} (the event id). Like real payment APIs it is
+ * idempotent: the same key twice counts once. It fails a share of calls on purpose with HTTP 503
+ * ({@code failureRate}), so the consumer must retry; a failed call changes nothing. It counts the distinct
+ * keys it accepted, which the end check compares with the events applied.
+ *
+ * <p>Thread-safe. Lifecycle: {@link #start} binds and serves; {@link #close} stops within a second.
+ */
+final class PaymentNotifier implements AutoCloseable {
+
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
+    private final HttpServer server;
+    private final ExecutorService threads;
+    private final double failureRate;
+    private final Random random;
+    private final Set<String> accepted = ConcurrentHashMap.newKeySet();
+    private final AtomicLong calls = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+
+    private PaymentNotifier(HttpServer server, ExecutorService threads, double failureRate, long seed) {
+        this.server = server;
+        this.threads = threads;
+        this.failureRate = failureRate;
+        this.random = new Random(seed);
+    }
+
+    /**
+     * Starts the service on a free loopback port.
+     *
+     * @throws IllegalArgumentException if {@code failureRate} is not within 0..1
+     */
+    static PaymentNotifier start(double failureRate, long seed) throws IOException {
+        if (!(failureRate >= 0 && failureRate <= 1)) {
+            throw new IllegalArgumentException("notify failure rate must be between 0 and 1, was " + failureRate);
+        }
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        ExecutorService threads = Executors.newFixedThreadPool(4);
+        PaymentNotifier notifier = new PaymentNotifier(server, threads, failureRate, seed);
+        server.createContext("/notify", notifier::handle);
+        server.setExecutor(threads);
+        server.start();
+        return notifier;
+    }
+
+    URI uri() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/notify");
+    }
+
+    /** Distinct event ids accepted. */
+    int acceptedCount() {
+        return accepted.size();
+    }
+
+    boolean hasAccepted(String eventId) {
+        return accepted.contains(eventId);
+    }
+
+    long calls() {
+        return calls.get();
+    }
+
+    long failedCalls() {
+        return failed.get();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange; InputStream body = exchange.getRequestBody()) {
+            body.readAllBytes();
+            calls.incrementAndGet();
+            String key = exchange.getRequestHeaders().getFirst(IDEMPOTENCY_KEY);
+            if (!"POST".equals(exchange.getRequestMethod()) || key == null || key.isBlank()) {
+                exchange.sendResponseHeaders(400, -1);
+                return;
+            }
+            boolean fail;
+            synchronized (random) {
+                fail = random.nextDouble() < failureRate;
+            }
+            if (fail) {
+                failed.incrementAndGet();
+                exchange.sendResponseHeaders(503, -1);
+                return;
+            }
+            accepted.add(key);
+            exchange.sendResponseHeaders(204, -1);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(1);
+        threads.shutdownNow();
+    }
+}

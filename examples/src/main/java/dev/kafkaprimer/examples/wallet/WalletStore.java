@@ -1,0 +1,219 @@
+package dev.kafkaprimer.examples.wallet;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * The wallet's database: SQLite (a file) or PostgreSQL, through plain JDBC.
+ *
+ * <p>Tables: {@code balances(user_id TEXT PRIMARY KEY, balance BIGINT NOT NULL)}, exactly, and
+ * {@code wallet_applied_events(event_id, user_id, seq, outcome)}: the ids of events already applied, which is
+ * what makes a redelivered event harmless.
+ *
+ * <p>{@link #apply} does everything for one event in one transaction: record the event id (or find it is
+ * already there: a redelivery, skipped), read the balance, add or subtract or decline, write the balance.
+ * If the process dies before the commit, none of it happened and Kafka delivers the event again; after the
+ * commit, the id makes the second delivery a no-op. That is how at-least-once delivery becomes
+ * exactly-once effect.
+ *
+ * <p>Not thread-safe: one instance (one connection) per consumer thread.
+ */
+final class WalletStore implements AutoCloseable {
+
+    /** What applying one event did. */
+    enum Outcome {
+        APPLIED,
+        DECLINED
+    }
+
+    /**
+     * @param outcome     the event's outcome, now or when it was first applied
+     * @param redelivered true if the event had been applied before (this delivery changed nothing)
+     */
+    record Result(Outcome outcome, boolean redelivered) {
+    }
+
+    private final Connection connection;
+    private final boolean postgres;
+
+    private WalletStore(Connection connection, boolean postgres) {
+        this.connection = connection;
+        this.postgres = postgres;
+    }
+
+    /**
+     * Opens {@code db}: a {@code jdbc:postgresql://…} URL, a {@code jdbc:sqlite:…} URL, or a file name for
+     * SQLite (e.g. {@code wallet.db}).
+     *
+     * @throws SQLException if the database cannot be opened
+     */
+    static WalletStore open(String db) throws SQLException {
+        String url = jdbcUrl(db);
+        if (url.startsWith("jdbc:postgresql:")) {
+            return new WalletStore(withoutAutoCommit(DriverManager.getConnection(url)), true);
+        }
+        Properties sqlite = new Properties();
+        // Several consumer threads (and, with --crash-consumer, a second process) write the same file:
+        // WAL lets readers and one writer work together, busy_timeout waits for the lock instead of failing,
+        // and IMMEDIATE transactions take the write lock up front so two writers never deadlock.
+        sqlite.setProperty("journal_mode", "WAL");
+        sqlite.setProperty("busy_timeout", "30000");
+        sqlite.setProperty("transaction_mode", "IMMEDIATE");
+        sqlite.setProperty("synchronous", "NORMAL");
+        return new WalletStore(withoutAutoCommit(DriverManager.getConnection(url, sqlite)), false);
+    }
+
+    static String jdbcUrl(String db) {
+        return db.startsWith("jdbc:") ? db : "jdbc:sqlite:" + db;
+    }
+
+    /** Creates the tables if missing; with {@code empty}, removes every row (a fresh wallet). */
+    void prepare(boolean empty) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE IF NOT EXISTS balances ("
+                    + "user_id TEXT PRIMARY KEY, balance BIGINT NOT NULL)");
+            statement.execute("CREATE TABLE IF NOT EXISTS wallet_applied_events ("
+                    + "event_id TEXT PRIMARY KEY, user_id TEXT NOT NULL, seq BIGINT NOT NULL, outcome TEXT NOT NULL)");
+            if (empty) {
+                statement.execute("DELETE FROM balances");
+                statement.execute("DELETE FROM wallet_applied_events");
+            }
+        }
+        connection.commit();
+    }
+
+    /** Applies {@code event} once, in one transaction; see the class description. */
+    Result apply(WalletEvent event) throws SQLException {
+        try {
+            Result result = applyInTransaction(event);
+            connection.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            rollbackAfter(e);
+            throw e;
+        }
+    }
+
+    private Result applyInTransaction(WalletEvent event) throws SQLException {
+        if (!recordEventId(event)) {
+            return new Result(storedOutcome(event.eventId()), true);
+        }
+        long balance = lockedBalance(event.userId());
+        Outcome outcome;
+        if (event.type() == WalletEvent.Type.CHARGE) {
+            balance += event.amount();
+            outcome = Outcome.APPLIED;
+        } else if (balance >= event.amount()) {
+            balance -= event.amount();
+            outcome = Outcome.APPLIED;
+        } else {
+            outcome = Outcome.DECLINED;
+        }
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE balances SET balance = ? WHERE user_id = ?")) {
+            update.setLong(1, balance);
+            update.setString(2, event.userId());
+            update.executeUpdate();
+        }
+        try (PreparedStatement mark = connection.prepareStatement(
+                "UPDATE wallet_applied_events SET outcome = ? WHERE event_id = ?")) {
+            mark.setString(1, outcome.name());
+            mark.setString(2, event.eventId());
+            mark.executeUpdate();
+        }
+        return new Result(outcome, false);
+    }
+
+    /** Inserts the event id; false if it was there already (a redelivery). */
+    private boolean recordEventId(WalletEvent event) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO wallet_applied_events (event_id, user_id, seq, outcome) VALUES (?, ?, ?, 'PENDING') "
+                        + "ON CONFLICT (event_id) DO NOTHING")) {
+            insert.setString(1, event.eventId());
+            insert.setString(2, event.userId());
+            insert.setLong(3, event.seq());
+            return insert.executeUpdate() == 1;
+        }
+    }
+
+    /** The user's balance, creating a 0 row if new; on PostgreSQL the row stays locked until commit. */
+    private long lockedBalance(String userId) throws SQLException {
+        try (PreparedStatement create = connection.prepareStatement(
+                "INSERT INTO balances (user_id, balance) VALUES (?, 0) ON CONFLICT (user_id) DO NOTHING")) {
+            create.setString(1, userId);
+            create.executeUpdate();
+        }
+        // SQLite's IMMEDIATE transaction already holds the database's write lock; PostgreSQL locks the row.
+        String select = "SELECT balance FROM balances WHERE user_id = ?" + (postgres ? " FOR UPDATE" : "");
+        try (PreparedStatement query = connection.prepareStatement(select)) {
+            query.setString(1, userId);
+            try (ResultSet row = query.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
+        }
+    }
+
+    private Outcome storedOutcome(String eventId) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT outcome FROM wallet_applied_events WHERE event_id = ?")) {
+            query.setString(1, eventId);
+            try (ResultSet row = query.executeQuery()) {
+                row.next();
+                return Outcome.valueOf(row.getString(1));
+            }
+        }
+    }
+
+    /** Every user's balance, by user id. */
+    Map<String, Long> balances() throws SQLException {
+        Map<String, Long> balances = new TreeMap<>();
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT user_id, balance FROM balances")) {
+            while (rows.next()) {
+                balances.put(rows.getString(1), rows.getLong(2));
+            }
+        }
+        connection.commit();
+        return balances;
+    }
+
+    /** How many events were applied and how many declined, from the event table. */
+    Map<Outcome, Integer> outcomeCounts() throws SQLException {
+        Map<Outcome, Integer> counts = new TreeMap<>();
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery(
+                     "SELECT outcome, COUNT(*) FROM wallet_applied_events GROUP BY outcome")) {
+            while (rows.next()) {
+                counts.put(Outcome.valueOf(rows.getString(1)), rows.getInt(2));
+            }
+        }
+        connection.commit();
+        return counts;
+    }
+
+    @Override
+    public void close() throws SQLException {
+        connection.close();
+    }
+
+    private void rollbackAfter(Exception failure) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    private static Connection withoutAutoCommit(Connection connection) throws SQLException {
+        connection.setAutoCommit(false);
+        return connection;
+    }
+}
