@@ -13,9 +13,10 @@ import java.util.TreeMap;
 /**
  * The wallet's database: SQLite (a file) or PostgreSQL, through plain JDBC.
  *
- * <p>Tables: {@code balances(user_id TEXT PRIMARY KEY, balance BIGINT NOT NULL)}, exactly, and
- * {@code wallet_applied_events(event_id, user_id, seq, outcome)}: the ids of events already applied, which is
- * what makes a redelivered event harmless.
+ * <p>Tables: {@code balances(user_id TEXT PRIMARY KEY, balance BIGINT NOT NULL)}, exactly;
+ * {@code wallet_applied_events(event_id, user_id, seq, outcome)}, the ids of events already applied, which is
+ * what makes a redelivered event harmless; and {@code wallet_users(user_id, last_seq, out_of_order)}, which
+ * counts events applied after a later event of the same user: the order mistakes keys prevent.
  *
  * <p>{@link #apply} does everything for one event in one transaction: record the event id (or find it is
  * already there: a redelivery, skipped), read the balance, add or subtract or decline, write the balance.
@@ -81,9 +82,12 @@ final class WalletStore implements AutoCloseable {
                     + "user_id TEXT PRIMARY KEY, balance BIGINT NOT NULL)");
             statement.execute("CREATE TABLE IF NOT EXISTS wallet_applied_events ("
                     + "event_id TEXT PRIMARY KEY, user_id TEXT NOT NULL, seq BIGINT NOT NULL, outcome TEXT NOT NULL)");
+            statement.execute("CREATE TABLE IF NOT EXISTS wallet_users ("
+                    + "user_id TEXT PRIMARY KEY, last_seq BIGINT NOT NULL, out_of_order BIGINT NOT NULL)");
             if (empty) {
                 statement.execute("DELETE FROM balances");
                 statement.execute("DELETE FROM wallet_applied_events");
+                statement.execute("DELETE FROM wallet_users");
             }
         }
         connection.commit();
@@ -106,6 +110,7 @@ final class WalletStore implements AutoCloseable {
             return new Result(storedOutcome(event.eventId()), true);
         }
         long balance = lockedBalance(event.userId());
+        trackOrder(event);
         Outcome outcome;
         if (event.type() == WalletEvent.Type.CHARGE) {
             balance += event.amount();
@@ -159,6 +164,40 @@ final class WalletStore implements AutoCloseable {
                 return row.getLong(1);
             }
         }
+    }
+
+    /** Remembers the highest seq applied for the user; an event below it was applied out of order. */
+    private void trackOrder(WalletEvent event) throws SQLException {
+        try (PreparedStatement create = connection.prepareStatement(
+                "INSERT INTO wallet_users (user_id, last_seq, out_of_order) VALUES (?, 0, 0) "
+                        + "ON CONFLICT (user_id) DO NOTHING")) {
+            create.setString(1, event.userId());
+            create.executeUpdate();
+        }
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE wallet_users SET "
+                        + "out_of_order = out_of_order + CASE WHEN last_seq > ? THEN 1 ELSE 0 END, "
+                        + "last_seq = CASE WHEN last_seq > ? THEN last_seq ELSE ? END WHERE user_id = ?")) {
+            update.setLong(1, event.seq());
+            update.setLong(2, event.seq());
+            update.setLong(3, event.seq());
+            update.setString(4, event.userId());
+            update.executeUpdate();
+        }
+    }
+
+    /** Events applied after a later event of the same user, per user (users with none are left out). */
+    Map<String, Long> outOfOrderByUser() throws SQLException {
+        Map<String, Long> counts = new TreeMap<>();
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery(
+                     "SELECT user_id, out_of_order FROM wallet_users WHERE out_of_order > 0")) {
+            while (rows.next()) {
+                counts.put(rows.getString(1), rows.getLong(2));
+            }
+        }
+        connection.commit();
+        return counts;
     }
 
     private Outcome storedOutcome(String eventId) throws SQLException {

@@ -53,6 +53,7 @@ class WalletStoreTest {
             assertEquals(Map.of("bob", 700L), store.balances());
             assertEquals(Map.of(WalletStore.Outcome.APPLIED, 1, WalletStore.Outcome.DECLINED, 1),
                     store.outcomeCounts());
+            assertEquals(Map.of("bob", 1L), store.outOfOrderByUser(), "seq 1 came after seq 2");
         }
     }
 
@@ -69,6 +70,7 @@ class WalletStoreTest {
             assertEquals(ledger.balances(), store.balances());
             assertTrue(ledger.declined() > 0, "the generator makes some declined deducts");
             assertEquals(ledger.declined(), store.outcomeCounts().get(WalletStore.Outcome.DECLINED));
+            assertEquals(Map.of(), store.outOfOrderByUser());
         }
     }
 }
