@@ -56,6 +56,8 @@ public final class TopicAdmin implements AutoCloseable {
     /** The deadline of each call unless {@code connect} is given another. */
     public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(30);
 
+    /** Kafka keeps timeouts in an {@code int} of milliseconds. */
+    private static final Duration LONGEST_DEADLINE = Duration.ofMillis(Integer.MAX_VALUE);
     /** Kafka's own limit on one request; shorter deadlines shorten it too. */
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     /** Extra time for the future after the admin client's own timeout, so its clearer error wins. */
@@ -110,7 +112,7 @@ public final class TopicAdmin implements AutoCloseable {
     public static TopicAdmin connect(Map<String, ?> adminProperties, Duration deadline) {
         Objects.requireNonNull(adminProperties, "adminProperties");
         Objects.requireNonNull(deadline, "deadline");
-        if (deadline.compareTo(Duration.ofMillis(1)) < 0 || deadline.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {
+        if (deadline.compareTo(Duration.ofMillis(1)) < 0 || deadline.compareTo(LONGEST_DEADLINE) > 0) {
             throw new IllegalArgumentException("deadline must be between 1 ms and Integer.MAX_VALUE ms, was "
                     + deadline);
         }

@@ -58,9 +58,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * ProducerOptions options = ProducerOptions.builder("localhost:9092").build();
  * try (JsonProducer<String, OrderPlaced> producer = JsonProducer.create(options)) {
  *     OrderPlaced order = new OrderPlaced("o-17", new BigDecimal("12.50"), Instant.now());
- *     producer.send("orders", order.orderId(), order)          // same key, same partition, in order
+ *     producer.send("orders", order.orderId(), order)          // returns at once; the key picks the partition
  *             .whenComplete((sent, error) -> System.out.println(error != null ? error : sent));
- *     SendResult sent = producer.sendAndWait("orders", "o-18", order, Duration.ofSeconds(10));
+ *     OrderPlaced next = new OrderPlaced("o-18", new BigDecimal("3.10"), Instant.now());
+ *     SendResult sent = producer.sendAndWait("orders", next.orderId(), next, Duration.ofSeconds(10));
  * }
  * }</pre>
  *
@@ -80,8 +81,13 @@ public final class JsonProducer<K, V> implements AutoCloseable {
         this.keySerializer = keySerializer;
         this.valueSerializer = new JsonSerializer<>(mapper);
         // Bytes in, bytes out: keys and values are serialized here, before send, so failures are ours to report.
-        this.producer = new KafkaProducer<>(options.clientProperties(),
-                new ByteArraySerializer(), new ByteArraySerializer());
+        try {
+            this.producer = new KafkaProducer<>(options.clientProperties(),
+                    new ByteArraySerializer(), new ByteArraySerializer());
+        } catch (RuntimeException e) {
+            keySerializer.close();
+            throw e;
+        }
     }
 
     /**
@@ -183,6 +189,7 @@ public final class JsonProducer<K, V> implements AutoCloseable {
      * @throws InterruptException     if the thread is interrupted while waiting (the interrupt flag stays set)
      * @throws KafkaException         Kafka's own exception for any other failure, such as
      *                                {@code RecordTooLargeException}
+     * @throws IllegalStateException  if this producer is closed
      * @throws IllegalArgumentException if {@code timeout} is negative
      */
     public SendResult sendAndWait(String topic, K key, V value, Duration timeout) {
@@ -194,7 +201,7 @@ public final class JsonProducer<K, V> implements AutoCloseable {
         try {
             return sending.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            throw asKafkaException(e.getCause());
+            throw unchecked(e.getCause());
         } catch (java.util.concurrent.TimeoutException e) {
             throw new TimeoutException("no answer within " + timeout + " for a record to topic " + topic
                     + "; it was not cancelled and may still be stored", e);
@@ -272,8 +279,9 @@ public final class JsonProducer<K, V> implements AutoCloseable {
         return value == null ? "null" : value.getClass().getName();
     }
 
-    private static KafkaException asKafkaException(Throwable failure) {
-        return failure instanceof KafkaException kafka ? kafka : new KafkaException(failure);
+    /** Kafka's exceptions are unchecked: pass them on as they are, so callers can catch them by type. */
+    private static RuntimeException unchecked(Throwable failure) {
+        return failure instanceof RuntimeException runtime ? runtime : new KafkaException(failure);
     }
 
     /** A header as kafka-clients reads it: a record's components match {@link Header}'s two methods. */

@@ -328,7 +328,8 @@ public final class ProducerOptions {
          * @param deliveryTimeout at least 1 ms
          * @return this builder
          * @throws NullPointerException     if {@code deliveryTimeout} is null
-         * @throws IllegalArgumentException if {@code deliveryTimeout} is under 1 ms or over {@code Integer.MAX_VALUE} ms
+         * @throws IllegalArgumentException if {@code deliveryTimeout} is under 1 ms or over
+         *                                  {@code Integer.MAX_VALUE} ms
          */
         public Builder deliveryTimeout(Duration deliveryTimeout) {
             this.deliveryTimeout = checkTime("deliveryTimeout", deliveryTimeout, Duration.ofMillis(1));

@@ -172,6 +172,7 @@ class JsonProducerTest {
 
         ExecutionException error = assertThrows(ExecutionException.class, () -> failed.get(1, TimeUnit.SECONDS));
         assertInstanceOf(IllegalStateException.class, error.getCause());
+        assertThrows(IllegalStateException.class, () -> producer.sendAndWait(topic, "k", "v", WAIT));
     }
 
     private static ProducerOptions.Builder options(KafkaCluster kafka) {
