@@ -20,7 +20,11 @@ public final class Json {
     private Json() {
     }
 
-    /** A newly configured mapper; see the class description for what it does. */
+    /**
+     * A newly configured mapper; see the class description for what it does.
+     *
+     * @return a new mapper, not shared with any other caller
+     */
     public static ObjectMapper defaultMapper() {
         return new ObjectMapper()
                 .registerModule(new JavaTimeModule())

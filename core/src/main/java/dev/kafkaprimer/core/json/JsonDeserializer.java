@@ -20,7 +20,12 @@ public final class JsonDeserializer<T> implements Deserializer<T> {
     private final ObjectMapper mapper;
     private final JavaType type;
 
-    /** A deserializer producing {@code type} with {@code mapper} (not copied). */
+    /**
+     * A deserializer producing {@code type} with {@code mapper} (not copied).
+     *
+     * @param mapper the configured mapper, for example {@link Json#defaultMapper()}; not null
+     * @param type   the class to read each record into; not null
+     */
     public JsonDeserializer(ObjectMapper mapper, Class<T> type) {
         this.mapper = Objects.requireNonNull(mapper, "mapper");
         this.type = mapper.constructType(Objects.requireNonNull(type, "type"));

@@ -16,7 +16,11 @@ public final class JsonSerializer<T> implements Serializer<T> {
 
     private final ObjectMapper mapper;
 
-    /** A serializer over {@code mapper} (not copied). */
+    /**
+     * A serializer over {@code mapper} (not copied).
+     *
+     * @param mapper the configured mapper, for example {@link Json#defaultMapper()}; not null
+     */
     public JsonSerializer(ObjectMapper mapper) {
         this.mapper = java.util.Objects.requireNonNull(mapper, "mapper");
     }

@@ -1,0 +1,316 @@
+package dev.kafkaprimer.core.admin;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.CreatePartitionsOptions;
+import org.apache.kafka.clients.admin.CreateTopicsOptions;
+import org.apache.kafka.clients.admin.DeleteTopicsOptions;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.NewPartitions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.InvalidPartitionsException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+/**
+ * Creates, inspects, grows and deletes topics, over Kafka's {@link Admin} client, with a deadline on every
+ * call.
+ *
+ * <p><b>Thread-safety.</b> Safe to share between threads, like {@code Admin}.
+ *
+ * <p><b>Lifecycle.</b> {@link #connect(String)} starts an admin client (a network thread and sockets);
+ * {@link #close()} stops it. Failure to close it leaks them.
+ *
+ * <p><b>Failure modes.</b> No call hangs: each gives up after the deadline chosen at {@code connect} (default
+ * {@link #DEFAULT_DEADLINE}) with Kafka's {@link TimeoutException}, also when no broker is reachable. Failures
+ * are Kafka's own exceptions, so they can be caught by type ({@code TopicAuthorizationException},
+ * {@code InvalidReplicationFactorException}, ...). Where this class knows more than the broker said, it throws
+ * the same Kafka type with a clearer message and Kafka's exception as the cause. A topic just created may
+ * take a moment to be known to every broker; producers and consumers wait for that by themselves.
+ *
+ * <pre>{@code
+ * try (TopicAdmin admin = TopicAdmin.connect("localhost:9092")) {
+ *     admin.createTopic("orders", 6);                     // true: created; false: it was already there
+ *     TopicDetails orders = admin.describeTopic("orders");
+ *     orders.partitions().forEach(System.out::println);   // leader, replicas, in-sync replicas
+ * }
+ * }</pre>
+ */
+public final class TopicAdmin implements AutoCloseable {
+
+    /** The deadline of each call unless {@code connect} is given another. */
+    public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(30);
+
+    /** Kafka keeps timeouts in an {@code int} of milliseconds. */
+    private static final Duration LONGEST_DEADLINE = Duration.ofMillis(Integer.MAX_VALUE);
+    /** Kafka's own limit on one request; shorter deadlines shorten it too. */
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    /** Extra time for the future after the admin client's own timeout, so its clearer error wins. */
+    private static final Duration GRACE = Duration.ofSeconds(1);
+
+    private final Admin admin;
+    private final Duration deadline;
+
+    private TopicAdmin(Admin admin, Duration deadline) {
+        this.admin = admin;
+        this.deadline = deadline;
+    }
+
+    /**
+     * Connects to the cluster at {@code bootstrapServers}, each call limited to {@link #DEFAULT_DEADLINE}.
+     *
+     * @param bootstrapServers one or more {@code host:port}, separated by commas
+     * @return a started admin; close it
+     * @throws NullPointerException if {@code bootstrapServers} is null
+     * @throws KafkaException       if no bootstrap server can be resolved
+     */
+    public static TopicAdmin connect(String bootstrapServers) {
+        return connect(bootstrapServers, DEFAULT_DEADLINE);
+    }
+
+    /**
+     * Connects to the cluster at {@code bootstrapServers}, each call limited to {@code deadline}.
+     *
+     * @param bootstrapServers one or more {@code host:port}, separated by commas
+     * @param deadline         how long any one call may take, at least 1 ms
+     * @return a started admin; close it
+     * @throws NullPointerException     if an argument is null
+     * @throws IllegalArgumentException if {@code deadline} is under 1 ms or over {@code Integer.MAX_VALUE} ms
+     * @throws KafkaException           if no bootstrap server can be resolved
+     */
+    public static TopicAdmin connect(String bootstrapServers, Duration deadline) {
+        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        return connect(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), deadline);
+    }
+
+    /**
+     * Connects with any admin client settings, for clusters that need more than an address (security
+     * settings, for example); {@code AdminClientConfig} names them.
+     *
+     * @param adminProperties admin client settings, {@code bootstrap.servers} included; copied
+     * @param deadline        how long any one call may take, at least 1 ms
+     * @return a started admin; close it
+     * @throws NullPointerException     if an argument is null
+     * @throws IllegalArgumentException if {@code deadline} is under 1 ms or over {@code Integer.MAX_VALUE} ms
+     * @throws KafkaException           if kafka-clients refuses a setting
+     */
+    public static TopicAdmin connect(Map<String, ?> adminProperties, Duration deadline) {
+        Objects.requireNonNull(adminProperties, "adminProperties");
+        Objects.requireNonNull(deadline, "deadline");
+        if (deadline.compareTo(Duration.ofMillis(1)) < 0 || deadline.compareTo(LONGEST_DEADLINE) > 0) {
+            throw new IllegalArgumentException("deadline must be between 1 ms and Integer.MAX_VALUE ms, was "
+                    + deadline);
+        }
+        return new TopicAdmin(Admin.create(clientProperties(adminProperties, deadline)), deadline);
+    }
+
+    private static Map<String, Object> clientProperties(Map<String, ?> adminProperties, Duration deadline) {
+        Map<String, Object> client = new LinkedHashMap<>(adminProperties);
+        int deadlineMs = (int) deadline.toMillis();
+        // The budget of one call, retries included: the deadline.
+        client.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, deadlineMs);
+        // One request may not outlast the call; kafka-clients refuses a request timeout above the call's.
+        client.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(deadlineMs, REQUEST_TIMEOUT.toMillis()));
+        return client;
+    }
+
+    /**
+     * Creates a topic with the broker's default replication factor and settings. Creating a topic that
+     * already exists with the same partition count succeeds (returns false), so startup code can call it on
+     * every start.
+     *
+     * @param name       the topic name
+     * @param partitions the partition count, 1 or more
+     * @return true if this call created the topic, false if it already existed with {@code partitions}
+     * @throws IllegalArgumentException if {@code partitions} is under 1
+     * @throws TopicExistsException     if the topic exists with another partition count (the message names both)
+     * @throws TimeoutException         if the deadline passes
+     * @throws KafkaException           Kafka's own exception for any other failure
+     */
+    public boolean createTopic(String name, int partitions) {
+        checkPartitions(partitions);
+        return create(new NewTopic(Objects.requireNonNull(name, "name"), Optional.of(partitions), Optional.empty()));
+    }
+
+    /**
+     * Creates a topic with a given replication factor and topic settings ({@code retention.ms},
+     * {@code cleanup.policy}, ...; {@code TopicConfig} names them). Idempotent like
+     * {@link #createTopic(String, int)}; only the partition count is compared with an existing topic.
+     *
+     * @param name              the topic name
+     * @param partitions        the partition count, 1 or more
+     * @param replicationFactor copies of each partition, 1 or more, at most the number of brokers
+     * @param configs           topic settings; copied
+     * @return true if this call created the topic, false if it already existed with {@code partitions}
+     * @throws IllegalArgumentException if {@code partitions} or {@code replicationFactor} is out of range
+     * @throws TopicExistsException     if the topic exists with another partition count (the message names both)
+     * @throws TimeoutException         if the deadline passes
+     * @throws KafkaException           Kafka's own exception for any other failure, such as
+     *                                  {@code InvalidReplicationFactorException}
+     */
+    public boolean createTopic(String name, int partitions, int replicationFactor, Map<String, String> configs) {
+        checkPartitions(partitions);
+        if (replicationFactor < 1 || replicationFactor > Short.MAX_VALUE) {
+            throw new IllegalArgumentException("replicationFactor must be between 1 and " + Short.MAX_VALUE
+                    + ", was " + replicationFactor);
+        }
+        NewTopic topic = new NewTopic(Objects.requireNonNull(name, "name"), partitions, (short) replicationFactor)
+                .configs(Map.copyOf(configs));
+        return create(topic);
+    }
+
+    private boolean create(NewTopic topic) {
+        long end = deadlineFromNow();
+        try {
+            await(admin.createTopics(List.of(topic), new CreateTopicsOptions().timeoutMs(remainingMs(end)))
+                    .all(), end, "create topic " + topic.name());
+            return true;
+        } catch (TopicExistsException exists) {
+            int existing = describe(topic.name(), end).partitions().size();
+            if (existing == topic.numPartitions()) {
+                return false;
+            }
+            throw new TopicExistsException("topic " + topic.name() + " already exists with " + existing
+                    + " partitions, not the " + topic.numPartitions() + " asked for", exists);
+        }
+    }
+
+    /**
+     * Describes a topic: each partition's leader, replicas and in-sync replicas.
+     *
+     * @param name the topic name
+     * @return the topic's partitions, in partition order
+     * @throws UnknownTopicOrPartitionException if there is no such topic
+     * @throws TimeoutException                 if the deadline passes
+     * @throws KafkaException                   Kafka's own exception for any other failure
+     */
+    public TopicDetails describeTopic(String name) {
+        return TopicDetails.of(describe(Objects.requireNonNull(name, "name"), deadlineFromNow()));
+    }
+
+    private TopicDescription describe(String name, long end) {
+        try {
+            return await(admin.describeTopics(List.of(name), new DescribeTopicsOptions().timeoutMs(remainingMs(end)))
+                    .topicNameValues().get(name), end, "describe topic " + name);
+        } catch (UnknownTopicOrPartitionException unknown) {
+            throw new UnknownTopicOrPartitionException("topic " + name + " does not exist", unknown);
+        }
+    }
+
+    /**
+     * Names the cluster's topics, internal ones (such as {@code __consumer_offsets}) left out.
+     *
+     * @return topic names, sorted
+     * @throws TimeoutException if the deadline passes
+     * @throws KafkaException   Kafka's own exception for any other failure
+     */
+    public List<String> listTopics() {
+        long end = deadlineFromNow();
+        return await(admin.listTopics(new ListTopicsOptions().listInternal(false).timeoutMs(remainingMs(end)))
+                .names(), end, "list topics").stream().sorted().toList();
+    }
+
+    /**
+     * Deletes a topic and all its records. Deleting a topic that does not exist succeeds (returns false).
+     * The broker removes the data in the background; the name can be reused at once.
+     *
+     * @param name the topic name
+     * @return true if this call deleted the topic, false if there was none
+     * @throws TimeoutException if the deadline passes
+     * @throws KafkaException   Kafka's own exception for any other failure
+     */
+    public boolean deleteTopic(String name) {
+        Objects.requireNonNull(name, "name");
+        long end = deadlineFromNow();
+        try {
+            await(admin.deleteTopics(List.of(name), new DeleteTopicsOptions().timeoutMs(remainingMs(end))).all(),
+                    end, "delete topic " + name);
+            return true;
+        } catch (UnknownTopicOrPartitionException unknown) {
+            return false;
+        }
+    }
+
+    /**
+     * Grows a topic to {@code totalPartitions}. Existing records stay where they are, but from now on most
+     * keys map to a different partition, which breaks per-key order for consumers; see
+     * {@code KeyPartitioner.impactOfRepartition}. Kafka cannot shrink a topic.
+     *
+     * @param name            the topic name
+     * @param totalPartitions the new partition count, not the number to add
+     * @return true if partitions were added, false if the topic already had {@code totalPartitions}
+     * @throws IllegalArgumentException         if {@code totalPartitions} is under 1
+     * @throws InvalidPartitionsException       if the topic has more partitions already (the message names both)
+     * @throws UnknownTopicOrPartitionException if there is no such topic
+     * @throws TimeoutException                 if the deadline passes
+     * @throws KafkaException                   Kafka's own exception for any other failure
+     */
+    public boolean increasePartitions(String name, int totalPartitions) {
+        checkPartitions(totalPartitions);
+        Objects.requireNonNull(name, "name");
+        long end = deadlineFromNow();
+        int current = describe(name, end).partitions().size();
+        if (current == totalPartitions) {
+            return false;
+        }
+        if (current > totalPartitions) {
+            throw new InvalidPartitionsException("topic " + name + " has " + current + " partitions; Kafka cannot"
+                    + " reduce it to " + totalPartitions);
+        }
+        await(admin.createPartitions(Map.of(name, NewPartitions.increaseTo(totalPartitions)),
+                new CreatePartitionsOptions().timeoutMs(remainingMs(end))).all(), end, "add partitions to " + name);
+        return true;
+    }
+
+    /**
+     * Stops the admin client, waiting at most the deadline for calls still running. Calling it again does nothing.
+     */
+    @Override
+    public void close() {
+        admin.close(deadline);
+    }
+
+    private static void checkPartitions(int partitions) {
+        if (partitions < 1) {
+            throw new IllegalArgumentException("partitions must be 1 or more, was " + partitions);
+        }
+    }
+
+    private long deadlineFromNow() {
+        return System.nanoTime() + deadline.toNanos();
+    }
+
+    /** The time left until {@code end}, for Kafka's own timeout; at least 1 ms, as Kafka wants a positive one. */
+    private static int remainingMs(long end) {
+        return (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()));
+    }
+
+    /** Waits for an admin result until {@code end} (plus a grace), unwrapping Kafka's exception. */
+    private static <T> T await(KafkaFuture<T> future, long end, String what) {
+        try {
+            return future.get(remainingMs(end) + GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof KafkaException kafka ? kafka : new KafkaException(what + " failed", cause);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new TimeoutException(what + ": no answer before the deadline", e);
+        } catch (InterruptedException e) {
+            throw new InterruptException("interrupted during " + what, e);
+        }
+    }
+}

@@ -1,0 +1,290 @@
+package dev.kafkaprimer.core.producer;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kafkaprimer.core.json.Json;
+import dev.kafkaprimer.core.json.JsonSerializer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Sends Java objects (records, classes, {@code java.time} values) to Kafka as UTF-8 JSON, over one
+ * {@link KafkaProducer}. Keys are strings by default (UTF-8, like kafka-clients' {@code StringSerializer});
+ * any other key type works with its {@link Serializer}. The bytes are plain JSON that any Kafka client reads.
+ *
+ * <p><b>Thread-safety.</b> Safe to share between threads, like {@code KafkaProducer}, and sharing one is
+ * faster than one per thread: records from all threads fill the same batches.
+ *
+ * <p><b>Lifecycle.</b> {@link #create(ProducerOptions)} starts the producer's network thread. {@link
+ * #close(Duration)} sends what is buffered, waits up to the given time, then stops the thread. Failure to
+ * close the producer leaks its thread, sockets and buffer memory, and records still buffered are lost.
+ *
+ * <p><b>Failure modes.</b> {@link #send} always answers through its future and does not throw (except
+ * {@code NullPointerException} for a null topic or headers):
+ * <ul>
+ *   <li>A key or value that cannot be serialized (for example a JSON value Jackson cannot write) fails the
+ *       future with Kafka's {@link SerializationException} naming the topic and the type. Serialization
+ *       happens <em>before</em> {@code KafkaProducer.send}, so nothing of that record is sent.</li>
+ *   <li>Broker-side failures fail the future with Kafka's own exception, unwrapped: a topic that does not
+ *       exist gives {@code TimeoutException} after {@link ProducerOptions#maxBlock()}, a record over the
+ *       size limits {@code RecordTooLargeException}, a broker that does not answer in time
+ *       {@code TimeoutException} after {@link ProducerOptions#deliveryTimeout()}.</li>
+ * </ul>
+ * Two things surprise people. First, {@code send} may block the calling thread for up to {@code maxBlock}
+ * (the first send to a topic waits for its metadata; a full buffer waits for space). Second, the future is
+ * completed on the producer's network thread, so code chained with {@code thenApply} or {@code whenComplete}
+ * runs there and must be quick; use the {@code ...Async} variants for slow work.
+ *
+ * <pre>{@code
+ * record OrderPlaced(String orderId, BigDecimal total, Instant placedAt) {}
+ *
+ * ProducerOptions options = ProducerOptions.builder("localhost:9092").build();
+ * try (JsonProducer<String, OrderPlaced> producer = JsonProducer.create(options)) {
+ *     OrderPlaced order = new OrderPlaced("o-17", new BigDecimal("12.50"), Instant.now());
+ *     producer.send("orders", order.orderId(), order)          // returns at once; the key picks the partition
+ *             .whenComplete((sent, error) -> System.out.println(error != null ? error : sent));
+ *     OrderPlaced next = new OrderPlaced("o-18", new BigDecimal("3.10"), Instant.now());
+ *     SendResult sent = producer.sendAndWait("orders", next.orderId(), next, Duration.ofSeconds(10));
+ * }
+ * }</pre>
+ *
+ * @param <K> the key type
+ * @param <V> the value type, written as JSON
+ */
+public final class JsonProducer<K, V> implements AutoCloseable {
+
+    private final ProducerOptions options;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final Serializer<K> keySerializer;
+    private final JsonSerializer<V> valueSerializer;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private JsonProducer(ProducerOptions options, Serializer<K> keySerializer, ObjectMapper mapper) {
+        this.options = options;
+        this.keySerializer = keySerializer;
+        this.valueSerializer = new JsonSerializer<>(mapper);
+        // Bytes in, bytes out: keys and values are serialized here, before send, so failures are ours to report.
+        try {
+            this.producer = new KafkaProducer<>(options.clientProperties(),
+                    new ByteArraySerializer(), new ByteArraySerializer());
+        } catch (RuntimeException e) {
+            keySerializer.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A producer with string keys (UTF-8) and values written by {@link Json#defaultMapper()}.
+     *
+     * @param options the producer settings
+     * @param <V>     the value type
+     * @return a started producer; close it
+     * @throws NullPointerException if {@code options} is null
+     * @throws KafkaException       if kafka-clients refuses a pass-through setting or cannot resolve any
+     *                              bootstrap server
+     */
+    public static <V> JsonProducer<String, V> create(ProducerOptions options) {
+        return create(options, new StringSerializer(), Json.defaultMapper());
+    }
+
+    /**
+     * A producer with keys written by {@code keySerializer} and values written by {@code mapper}.
+     *
+     * @param options       the producer settings
+     * @param keySerializer turns keys into bytes; used as given (its {@code configure} is not called) and
+     *                      closed with this producer. The default partitioner hashes these bytes.
+     * @param mapper        writes values; shared, not copied, so do not reconfigure it afterwards
+     * @param <K>           the key type
+     * @param <V>           the value type
+     * @return a started producer; close it
+     * @throws NullPointerException if any argument is null
+     * @throws KafkaException       if kafka-clients refuses a pass-through setting or cannot resolve any
+     *                              bootstrap server
+     */
+    public static <K, V> JsonProducer<K, V> create(ProducerOptions options, Serializer<K> keySerializer,
+                                                   ObjectMapper mapper) {
+        return new JsonProducer<>(Objects.requireNonNull(options, "options"),
+                Objects.requireNonNull(keySerializer, "keySerializer"), Objects.requireNonNull(mapper, "mapper"));
+    }
+
+    /**
+     * Sends one record without headers; see {@link #send(String, Object, Object, Map)}.
+     *
+     * @param topic the topic; not null
+     * @param key   the key, or null to let the producer spread records over partitions
+     * @param value the value, or null for a tombstone (deletes the key on a compacted topic)
+     * @return completes with where the record was stored, or exceptionally with the reason it was not
+     * @throws NullPointerException if {@code topic} is null
+     */
+    public CompletableFuture<SendResult> send(String topic, K key, V value) {
+        return send(topic, key, value, Map.of());
+    }
+
+    /**
+     * Serializes the key and the value, then hands the record to the producer, which batches it and sends
+     * it in the background. Records with the same non-null key go to the same partition and are stored in
+     * the order sent (see {@code KeyPartitioner} for which partition).
+     *
+     * @param topic   the topic; not null
+     * @param key     the key, or null to let the producer spread records over partitions
+     * @param value   the value, or null for a tombstone (deletes the key on a compacted topic)
+     * @param headers record headers, values written as UTF-8 (a null value stays null), in the map's
+     *                iteration order; not null
+     * @return completes with where the record was stored, or exceptionally: {@link SerializationException}
+     *         if the key or value cannot be written (nothing sent), otherwise Kafka's own exception
+     * @throws NullPointerException if {@code topic} or {@code headers} is null
+     */
+    public CompletableFuture<SendResult> send(String topic, K key, V value, Map<String, String> headers) {
+        Objects.requireNonNull(topic, "topic");
+        Objects.requireNonNull(headers, "headers");
+        CompletableFuture<SendResult> result = new CompletableFuture<>();
+        try {
+            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null,
+                    serializeKey(topic, key), valueSerializer.serialize(topic, value), toHeaders(headers));
+            producer.send(record, (metadata, error) -> {
+                if (error != null) {
+                    result.completeExceptionally(error);
+                } else {
+                    result.complete(SendResult.of(metadata));
+                }
+            });
+        } catch (RuntimeException e) {
+            // Serialization, a closed producer, an interrupt while waiting for metadata: all go to the caller
+            // through the future, so there is one place to handle a failed send.
+            result.completeExceptionally(e);
+        }
+        return result;
+    }
+
+    /**
+     * Sends one record and waits for the broker's answer: simple, but one round trip per record, so use
+     * {@link #send} for throughput. The total wait can exceed {@code timeout} by up to
+     * {@link ProducerOptions#maxBlock()}, the time {@code send} itself may block.
+     *
+     * @param topic   the topic; not null
+     * @param key     the key, or null
+     * @param value   the value, or null for a tombstone
+     * @param timeout how long to wait for the answer; when it passes the record is <em>not</em> cancelled and
+     *                may still be stored
+     * @return where the record was stored
+     * @throws SerializationException if the key or value cannot be written; nothing was sent
+     * @throws TimeoutException       if {@code timeout} passes without an answer, or Kafka timed out
+     * @throws InterruptException     if the thread is interrupted while waiting (the interrupt flag stays set)
+     * @throws KafkaException         Kafka's own exception for any other failure, such as
+     *                                {@code RecordTooLargeException}
+     * @throws IllegalStateException  if this producer is closed
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     */
+    public SendResult sendAndWait(String topic, K key, V value, Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must not be negative, was " + timeout);
+        }
+        CompletableFuture<SendResult> sending = send(topic, key, value);
+        try {
+            return sending.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw unchecked(e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new TimeoutException("no answer within " + timeout + " for a record to topic " + topic
+                    + "; it was not cancelled and may still be stored", e);
+        } catch (InterruptedException e) {
+            throw new InterruptException("interrupted while waiting for a record to topic " + topic, e);
+        }
+    }
+
+    /**
+     * Sends every buffered record now and blocks until each has succeeded or failed (their futures are done).
+     * Useful before a checkpoint; not needed before {@link #close(Duration)}, which flushes.
+     *
+     * @throws InterruptException if the thread is interrupted while waiting
+     */
+    public void flush() {
+        producer.flush();
+    }
+
+    /**
+     * Sends buffered records, waiting at most {@code timeout}, then releases the producer's thread and
+     * sockets. Records not answered by then fail with a {@code KafkaException}. Calling it again does nothing.
+     *
+     * @param timeout how long to wait for buffered records; zero fails them at once
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     * @throws InterruptException       if the thread is interrupted while waiting
+     */
+    public void close(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must not be negative, was " + timeout);
+        }
+        if (closed.compareAndSet(false, true)) {
+            try {
+                producer.close(timeout);
+            } finally {
+                keySerializer.close();
+            }
+        }
+    }
+
+    /**
+     * Closes with {@link ProducerOptions#deliveryTimeout()} as the wait: by then every buffered record has
+     * been stored or has failed anyway.
+     */
+    @Override
+    public void close() {
+        close(options.deliveryTimeout());
+    }
+
+    /** @return the producer's options, secrets hidden */
+    @Override
+    public String toString() {
+        return "JsonProducer{" + options + "}";
+    }
+
+    private byte[] serializeKey(String topic, K key) {
+        try {
+            return keySerializer.serialize(topic, key);
+        } catch (SerializationException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new SerializationException("cannot serialize a key of type " + typeOf(key)
+                    + " for topic " + topic + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static List<Header> toHeaders(Map<String, String> headers) {
+        return headers.entrySet().stream()
+                .<Header>map(e -> new TextHeader(e.getKey(),
+                        e.getValue() == null ? null : e.getValue().getBytes(StandardCharsets.UTF_8)))
+                .toList();
+    }
+
+    private static String typeOf(Object value) {
+        return value == null ? "null" : value.getClass().getName();
+    }
+
+    /** Kafka's exceptions are unchecked: pass them on as they are, so callers can catch them by type. */
+    private static RuntimeException unchecked(Throwable failure) {
+        return failure instanceof RuntimeException runtime ? runtime : new KafkaException(failure);
+    }
+
+    /** A header as kafka-clients reads it: a record's components match {@link Header}'s two methods. */
+    private record TextHeader(String key, byte[] value) implements Header {
+    }
+}
