@@ -3,9 +3,13 @@ package dev.kafkaprimer.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.stream.Collectors;
 
 import dev.kafkaprimer.core.admin.TopicAdmin;
 import dev.kafkaprimer.core.producer.JsonProducer;
@@ -39,6 +43,21 @@ class ReadmeSnippetTest {
         assertEquals("order-17", stored.key());
         String json = "\\{\"orderId\":\"order-17\",\"total\":12\\.50,\"placedAt\":\"[0-9T:.Z-]+\"}";
         assertTrue(stored.value().matches(json), stored.value());
+    }
+
+    @Test
+    void shouldMatchTheBlockInTheReadme() throws IOException {
+        String source = Files.readString(Path.of(
+                "src/test/java/dev/kafkaprimer/core/ReadmeSnippetTest.java"));
+        String readme = Files.readString(Path.of("../README.md"));
+        String between = source.substring(source.lastIndexOf("// README:start") + "// README:start".length(),
+                source.lastIndexOf("// README:end"));
+        String normalized = between.lines().map(String::strip).filter(line -> !line.isEmpty())
+                .collect(Collectors.joining("\n"));
+        String readmeNormalized = readme.lines().map(String::strip).filter(line -> !line.isEmpty())
+                .collect(Collectors.joining("\n"));
+        assertTrue(readmeNormalized.contains(normalized),
+                "README.md must show the example exactly as compiled here:\n" + normalized);
     }
 
     /**

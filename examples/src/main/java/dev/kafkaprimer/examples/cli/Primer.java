@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 
 import dev.kafkaprimer.examples.broker.BrokerExample;
 import dev.kafkaprimer.examples.hello.HelloExample;
+import dev.kafkaprimer.examples.keys.KeysExample;
 
 /**
  * The entry point behind {@code ./primer}: lists the examples, runs one, or shows its {@code --help}.
@@ -21,6 +22,7 @@ public final class Primer {
     /** Every example, in the order a learner meets them. */
     static final List<Example> EXAMPLES = List.of(
             new HelloExample(),
+            new KeysExample(),
             new BrokerExample());
 
     private Primer() {
