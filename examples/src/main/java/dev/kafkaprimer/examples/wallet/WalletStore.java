@@ -224,6 +224,17 @@ final class WalletStore implements AutoCloseable {
         return balances;
     }
 
+    /** How many distinct events have been recorded (applied or declined) so far. */
+    long recordedEvents() throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet row = statement.executeQuery("SELECT COUNT(*) FROM wallet_applied_events")) {
+            row.next();
+            long count = row.getLong(1);
+            connection.commit();
+            return count;
+        }
+    }
+
     /** How many events were applied and how many declined, from the event table. */
     Map<Outcome, Integer> outcomeCounts() throws SQLException {
         Map<Outcome, Integer> counts = new TreeMap<>();

@@ -1,0 +1,284 @@
+package dev.kafkaprimer.examples.wallet;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import dev.kafkaprimer.core.admin.TopicAdmin;
+import dev.kafkaprimer.core.consumer.ConsumerGroupLag;
+import dev.kafkaprimer.core.consumer.PartitionLag;
+import dev.kafkaprimer.core.producer.JsonProducer;
+import dev.kafkaprimer.core.producer.ProducerOptions;
+import dev.kafkaprimer.core.producer.SendResult;
+import dev.kafkaprimer.examples.cli.Example;
+import dev.kafkaprimer.examples.cli.ExampleOptions;
+import dev.kafkaprimer.examples.cli.KafkaConnection;
+import dev.kafkaprimer.examples.cli.ParsedOptions;
+import dev.kafkaprimer.examples.cli.UsageException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The learner's note's own example: users' balance CHARGE and DEDUCT events. One user's events share a key,
+ * so they share a partition and stay in order, while many users are processed in parallel by a consumer
+ * group that saves to a real database and calls a third party. Decomposed into the following stages.
+ * <ol>
+ *   <li>prepare: the notifier (a local HTTP service), an empty wallet database, a fresh topic;</li>
+ *   <li>start {@code --consumers} group members, each a {@code CommitLoop} with its own database connection;</li>
+ *   <li>produce the events, key = user id, and show how users and events fall on partitions;</li>
+ *   <li>with {@code --crash-consumer}: kill one member's JVM with SIGKILL mid-run; a new member takes over;</li>
+ *   <li>wait (bounded) until the group has committed every record, printing progress and lag;</li>
+ *   <li>the end check: every balance against an independent ledger, and the counts that prove it.</li>
+ * </ol>
+ */
+public final class WalletExample implements Example {
+
+    private static final Duration SETUP_DEADLINE = Duration.ofSeconds(60);
+
+    @Override
+    public String name() {
+        return "wallet";
+    }
+
+    @Override
+    public String summary() {
+        return "the flagship: keyed charge/deduct events, a consumer group, a real database, a third party, a check";
+    }
+
+    @Override
+    public ExampleOptions options() {
+        return new ExampleOptions()
+                .value("--users", "N", "100", "how many users")
+                .value("--events", "N", "10000", "how many events in all")
+                .value("--seed", "N", "1", "random seed: the same seed makes the same events")
+                .value("--partitions", "N", "6", "partitions of the topic")
+                .value("--consumers", "N", "3", "members of the consumer group")
+                .value("--topic", "NAME", "wallet-events", "the topic (recreated for each run)")
+                .value("--db", "FILE|URL", "wallet.db", "SQLite file, or jdbc:postgresql://host:port/db?user=…")
+                .flag("--keep-db", "keep the database's rows from earlier runs")
+                .value("--notify-failure-rate", "R", "0.1", "share of notifier calls that fail on purpose, 0..1")
+                .flag("--crash-consumer", "kill one consumer JVM with SIGKILL mid-run")
+                .flag("--no-key", "send events without a key, to see what keys are for")
+                .value("--malformed", "N", "0", "also write N records that are not JSON (they go to the DLT)")
+                .value("--timeout", "SECONDS", "300", "give up if the group has not consumed everything by then");
+    }
+
+    @Override
+    public int run(ParsedOptions args, KafkaConnection kafka, PrintStream out) throws Exception {
+        int users = args.integer("--users", 1, 1_000_000);
+        int events = args.integer("--events", 1, 10_000_000);
+        int partitions = args.integer("--partitions", 1, 1_000);
+        int consumers = args.integer("--consumers", 1, 64);
+        int malformed = args.integer("--malformed", 0, 1_000);
+        long seed = args.integer("--seed", Integer.MIN_VALUE, Integer.MAX_VALUE);
+        boolean keyed = !args.flag("--no-key");
+        boolean crash = args.flag("--crash-consumer");
+        if (crash && consumers < 2) {
+            throw new UsageException("--crash-consumer needs --consumers 2 or more, was " + consumers);
+        }
+        double failureRate = parseRate(args.string("--notify-failure-rate"));
+        String topic = args.string("--topic");
+        String db = args.string("--db");
+        Duration timeout = Duration.ofSeconds(args.integer("--timeout", 1, 86_400));
+
+        // stage 1: prepare
+        List<WalletEvent> generated = EventGenerator.generate(users, events, seed);
+        Ledger ledger = Ledger.of(generated);
+        try (PaymentNotifier notifier = PaymentNotifier.start(failureRate, seed);
+             WalletStore store = WalletStore.open(db);
+             TopicAdmin topics = TopicAdmin.connect(kafka.bootstrapServers(), SETUP_DEADLINE);
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            store.prepare(!args.flag("--keep-db"));
+            WalletTopics.recreate(topics, topic, partitions, SETUP_DEADLINE);
+            WalletTopics.recreate(topics, topic + ".DLT", partitions, SETUP_DEADLINE);
+            String group = "wallet-" + UUID.randomUUID().toString().substring(0, 8);
+            out.println("1. Prepared: topic '" + topic + "' (" + partitions + " partitions, dead letters in '" + topic
+                    + ".DLT'), database " + WalletStore.jdbcUrl(db) + (args.flag("--keep-db") ? " (kept)" : " (empty)")
+                    + ", notifier at " + notifier.uri() + " failing " + Math.round(failureRate * 100) + "% of calls.");
+
+            // stage 2: the consumer group
+            WalletMember.Settings settings = new WalletMember.Settings(kafka.bootstrapServers(), topic, group, db,
+                    notifier.uri());
+            List<WalletMember> members = new ArrayList<>();
+            WalletMemberProcess child = crash ? WalletMemberProcess.start(settings) : null;
+            for (int i = crash ? 1 : 0; i < consumers; i++) {
+                members.add(WalletMember.start("wallet-member-" + (i + 1), settings));
+            }
+            out.println("2. Started consumer group '" + group + "' with " + consumers + " members"
+                    + (crash ? " (member 1 in its own JVM, pid " + child.pid() + ", to be killed)" : "") + ".");
+            try {
+                // stage 3: produce
+                long started = System.nanoTime();
+                produce(kafka.bootstrapServers(), topic, generated, keyed, out);
+                injectMalformed(kafka.bootstrapServers(), topic, malformed, out);
+
+                // stage 4: the crash
+                if (crash) {
+                    long threshold = Math.max(20, events / (consumers * 3L));
+                    long processed = child.awaitProcessed(threshold, SETUP_DEADLINE);
+                    child.kill();
+                    out.println("4. Killed member 1 (pid " + child.pid() + ", SIGKILL) after it had processed "
+                            + processed + " events: no commit, no goodbye. Starting a new member to take over.");
+                    members.add(WalletMember.start("wallet-member-replacement", settings));
+                }
+
+                // stage 5: wait for the group to catch up
+                awaitAllConsumed(admin, store, group, events, members, timeout, started, out);
+                double seconds = (System.nanoTime() - started) / 1e9;
+
+                // stage 6: the end check
+                closeAll(members);
+                long redelivered = members.stream().mapToLong(WalletMember::redelivered).sum();
+                WalletReport report = new WalletReport(keyed, users, events, ledger, store.balances(),
+                        store.outcomeCounts(), store.outOfOrderByUser(), redelivered, notifier.acceptedCount(),
+                        deadLettered(topics, admin, topic + ".DLT"), seconds);
+                out.println("6. End check: the database against a ledger computed from the produced events in seq "
+                        + "order. Notifier: " + notifier.calls() + " calls, " + notifier.failedCalls()
+                        + " failed on purpose and were retried.");
+                return report.print(out);
+            } finally {
+                closeAll(members);
+                if (child != null) {
+                    child.kill();
+                }
+            }
+        }
+    }
+
+    private static void produce(String servers, String topic, List<WalletEvent> events, boolean keyed,
+                                PrintStream out) {
+        ProducerOptions options = ProducerOptions.builder(servers).linger(Duration.ofMillis(5))
+                .maxBlock(SETUP_DEADLINE).build();
+        Map<Integer, Set<String>> usersByPartition = new TreeMap<>();
+        Map<Integer, Integer> eventsByPartition = new TreeMap<>();
+        try (JsonProducer<String, WalletEvent> producer = JsonProducer.create(options)) {
+            List<CompletableFuture<SendResult>> sends = new ArrayList<>(events.size());
+            for (WalletEvent event : events) {
+                sends.add(producer.send(topic, keyed ? event.userId() : null, event));
+            }
+            for (int i = 0; i < sends.size(); i++) {
+                SendResult sent = sends.get(i).join();
+                usersByPartition.computeIfAbsent(sent.partition(), p -> new TreeSet<>()).add(events.get(i).userId());
+                eventsByPartition.merge(sent.partition(), 1, Integer::sum);
+            }
+        }
+        out.println("3. Produced " + events.size() + " events " + (keyed ? "with key = userId" : "WITHOUT keys")
+                + "; where they went:");
+        for (Map.Entry<Integer, Set<String>> partition : usersByPartition.entrySet()) {
+            out.println("   partition " + partition.getKey() + ": " + partition.getValue().size() + " users, "
+                    + eventsByPartition.get(partition.getKey()) + " events");
+        }
+        if (keyed) {
+            out.println("   Every user sits in exactly one partition, so one consumer applies its events in order.");
+        }
+    }
+
+    private static void injectMalformed(String servers, String topic, int count, PrintStream out) {
+        if (count == 0) {
+            return;
+        }
+        try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers), new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < count; i++) {
+                raw.send(new ProducerRecord<>(topic, ("{\"eventId\": broken " + i).getBytes())).join();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("could not write the malformed records", e);
+        }
+        out.println("   Also wrote " + count + " malformed record(s): poison pills for the dead-letter topic.");
+    }
+
+    private static void awaitAllConsumed(Admin admin, WalletStore store, String group, int events,
+                                         List<WalletMember> members, Duration timeout, long started, PrintStream out)
+            throws Exception {
+        out.println("5. Consuming (progress every second):");
+        long giveUpAt = started + timeout.toNanos();
+        long lastCount = 0;
+        long lastTick = System.nanoTime();
+        while (true) {
+            for (WalletMember member : members) {
+                if (member.failure() != null) {
+                    throw new IllegalStateException(member.name() + " stopped: " + member.failure(), member.failure());
+                }
+            }
+            long lag = totalLag(admin, group);
+            long recorded = store.recordedEvents();
+            long now = System.nanoTime();
+            if (lag == 0 && recorded >= events) {
+                out.printf("   consumed %d/%d events, lag 0: done%n", recorded, events);
+                return;
+            }
+            if (now > giveUpAt) {
+                throw new IllegalStateException("the group had not consumed every event within " + timeout.toSeconds()
+                        + " s (recorded " + recorded + " of " + events + ", lag " + lag + ")");
+            }
+            if (now - lastTick >= 1_000_000_000L) {
+                out.printf("   consumed %d/%d events (%d/s), lag %s%n", recorded, events,
+                        (recorded - lastCount) * 1_000_000_000L / (now - lastTick), lag < 0 ? "unknown yet" : lag);
+                lastCount = recorded;
+                lastTick = now;
+            }
+            Thread.sleep(200);  // a progress tick; the deadline above bounds the whole wait
+        }
+    }
+
+    /** The group's total lag, or -1 while some partition has no committed offset yet. */
+    private static long totalLag(Admin admin, String group) {
+        List<PartitionLag> lags = ConsumerGroupLag.read(admin, group, SETUP_DEADLINE);
+        if (lags.isEmpty()) {
+            return -1;
+        }
+        long total = 0;
+        for (PartitionLag lag : lags) {
+            if (lag.lag().isEmpty()) {
+                return -1;
+            }
+            total += lag.lag().getAsLong();
+        }
+        return total;
+    }
+
+    private static long deadLettered(TopicAdmin topics, Admin admin, String dlt) throws Exception {
+        int partitions = topics.describeTopic(dlt).partitions().size();
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            latest.put(new TopicPartition(dlt, p), OffsetSpec.latest());
+        }
+        return admin.listOffsets(latest).all().get(SETUP_DEADLINE.toSeconds(), TimeUnit.SECONDS).values().stream()
+                .mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
+    }
+
+    private static void closeAll(List<WalletMember> members) throws Exception {
+        for (WalletMember member : members) {
+            member.close();
+        }
+    }
+
+    private static double parseRate(String text) {
+        try {
+            double rate = Double.parseDouble(text);
+            if (rate >= 0 && rate <= 1) {
+                return rate;
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the error below, which names the value
+        }
+        throw new UsageException("--notify-failure-rate must be a number from 0 to 1, was '" + text + "'");
+    }
+}

@@ -1,0 +1,107 @@
+package dev.kafkaprimer.examples.wallet;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.kafkaprimer.core.consumer.CommitLoop;
+import dev.kafkaprimer.core.consumer.ConsumerOptions;
+import dev.kafkaprimer.core.consumer.RetryPolicy;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * One member of the wallet's consumer group: a {@link CommitLoop} on a thread of its own, with its own
+ * database connection. For each event: apply it in one transaction ({@link WalletStore#apply}, skipped if it
+ * was applied before), then notify the third party; only then does the commit loop count it as done.
+ *
+ * <p>If notifying fails even after the client's own retries, the handler throws: the loop retries the whole
+ * record (the database step is then a no-op, the event id is known) and in the end writes it to the
+ * dead-letter topic {@code wallet-events.DLT}.
+ */
+final class WalletMember implements AutoCloseable {
+
+    /** The wallet's settings for every member, in the parent and in a child JVM alike. */
+    record Settings(String bootstrapServers, String topic, String groupId, String db, java.net.URI notifier) {
+    }
+
+    private final String name;
+    private final WalletStore store;
+    private final NotifierClient notifier;
+    private final CommitLoop<WalletEvent> loop;
+    private final Thread thread;
+    private final AtomicLong processed = new AtomicLong();
+    private final AtomicLong redelivered = new AtomicLong();
+    private volatile Throwable failure;
+
+    private WalletMember(String name, Settings settings) throws SQLException {
+        this.name = name;
+        this.store = WalletStore.open(settings.db());
+        this.notifier = new NotifierClient(settings.notifier(), 5);
+        ConsumerOptions options = ConsumerOptions.builder(settings.bootstrapServers(), settings.groupId(),
+                        List.of(settings.topic()))
+                .retry(RetryPolicy.builder().maxAttempts(3).initialDelay(Duration.ofMillis(50)).build())
+                // A member that dies (--crash-consumer) is noticed after this long, then its partitions move.
+                .property(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 6_000)
+                .property(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1_000)
+                .build();
+        this.loop = CommitLoop.forJson(options, WalletEvent.class, this::handle);
+        this.thread = new Thread(this::runLoop, name);
+    }
+
+    /** Creates the member and starts its loop thread. */
+    static WalletMember start(String name, Settings settings) throws SQLException {
+        WalletMember member = new WalletMember(name, settings);
+        member.thread.start();
+        return member;
+    }
+
+    private void handle(ConsumerRecord<String, WalletEvent> record) throws Exception {
+        WalletEvent event = record.value();
+        WalletStore.Result result = store.apply(event);
+        if (result.redelivered()) {
+            redelivered.incrementAndGet();
+        }
+        if (result.outcome() == WalletStore.Outcome.APPLIED) {
+            notifier.notify(event);  // idempotent by event id: safe to repeat after a redelivery
+        }
+        processed.incrementAndGet();
+    }
+
+    private void runLoop() {
+        try {
+            loop.run();
+        } catch (RuntimeException | Error e) {
+            failure = e;
+        }
+    }
+
+    String name() {
+        return name;
+    }
+
+    long processed() {
+        return processed.get();
+    }
+
+    long redelivered() {
+        return redelivered.get();
+    }
+
+    /** Why the loop stopped on its own, if it did; null while it runs or after a clean close. */
+    Throwable failure() {
+        return failure;
+    }
+
+    /** Stops the loop (committing finished work) and closes the database connection. */
+    @Override
+    public void close() throws SQLException, InterruptedException {
+        try {
+            loop.close(Duration.ofSeconds(30));
+            thread.join(Duration.ofSeconds(30).toMillis());
+        } finally {
+            store.close();
+        }
+    }
+}

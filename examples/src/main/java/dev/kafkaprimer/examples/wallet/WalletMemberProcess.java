@@ -1,0 +1,96 @@
+package dev.kafkaprimer.examples.wallet;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A wallet member in a JVM of its own, so {@code --crash-consumer} can kill it the honest way: SIGKILL, no
+ * commit, no clean close, no leaving the group. {@link #main} runs the member and prints
+ * {@code processed N} every 50 events; the parent reads that to know when to strike.
+ */
+final class WalletMemberProcess {
+
+    private final Process process;
+    private final BufferedReader output;
+
+    private WalletMemberProcess(Process process) {
+        this.process = process;
+        this.output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    }
+
+    /** Starts a member JVM with this JVM's class path. */
+    static WalletMemberProcess start(WalletMember.Settings settings) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"),
+                WalletMemberProcess.class.getName(),
+                settings.bootstrapServers(), settings.topic(), settings.groupId(), settings.db(),
+                settings.notifier().toString()));
+        return new WalletMemberProcess(new ProcessBuilder(command)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start());
+    }
+
+    /**
+     * Waits until the member has processed at least {@code events} events, or the deadline passes.
+     *
+     * @return what it reported last
+     */
+    long awaitProcessed(long events, Duration deadline) throws IOException {
+        long giveUpAt = System.nanoTime() + deadline.toNanos();
+        long processed = 0;
+        while (processed < events && System.nanoTime() < giveUpAt && process.isAlive()) {
+            if (!output.ready()) {
+                try {
+                    process.waitFor(20, TimeUnit.MILLISECONDS);  // the child prints every 50 events
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return processed;
+                }
+                continue;
+            }
+            String line = output.readLine();
+            if (line != null && line.startsWith("processed ")) {
+                processed = Long.parseLong(line.substring("processed ".length()).trim());
+            }
+        }
+        return processed;
+    }
+
+    /** SIGKILL: the JVM dies at once, mid-transaction or mid-commit, exactly like a crash. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** Child JVM entry: {@code bootstrap topic group db notifierUri}. Runs until killed. */
+    public static void main(String[] args) throws Exception {
+        WalletMember.Settings settings = new WalletMember.Settings(args[0], args[1], args[2], args[3],
+                URI.create(args[4]));
+        WalletMember member = WalletMember.start("wallet-child", settings);
+        long reported = 0;
+        while (member.failure() == null) {
+            long processed = member.processed();
+            if (processed / 50 > reported / 50) {
+                System.out.println("processed " + processed);
+                System.out.flush();
+                reported = processed;
+            }
+            Thread.sleep(5);  // a reporting tick, not synchronisation: the parent decides when to kill
+        }
+        System.out.println("failed " + member.failure());
+        System.exit(1);
+    }
+}
