@@ -1,0 +1,69 @@
+package dev.kafkaprimer.core.consumer;
+
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.GroupProtocol;
+import org.apache.kafka.clients.producer.ProducerConfig;
+
+/** The client settings a {@link CommitLoop} builds its consumer and its dead-letter producer with. */
+final class ClientProperties {
+
+    /** Passed-through settings that must not reach the producer although it knows their names. */
+    private static final Set<String> CONSUMER_ONLY = Set.of(
+            ConsumerConfig.CLIENT_ID_CONFIG, ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG);
+
+    private ClientProperties() {
+    }
+
+    static Map<String, Object> consumer(ConsumerOptions options) {
+        // Passed-through settings first; the options refused every name that is set below.
+        Map<String, Object> props = new HashMap<>(options.properties());
+        // Where to find the cluster; the client learns every other broker from these.
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
+        // Members of one group share the partitions, and share the committed offsets.
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, options.groupId());
+        // Auto-commit would commit on a timer, also records the handler has not finished: the loop commits itself.
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // Where the group starts on a partition it has never committed for.
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, options.offsetReset().configValue());
+        // CLASSIC: members agree on the assignment themselves; CONSUMER (KIP-848): the broker assigns.
+        props.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, options.groupProtocol().name().toLowerCase(Locale.ROOT));
+        if (options.groupProtocol() == GroupProtocol.CLASSIC) {
+            // A rebalance moves only the partitions that change owner; the others keep being consumed.
+            props.putIfAbsent(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+                    CooperativeStickyAssignor.class.getName());
+        }
+        // The largest batch one poll hands over: what PER_BATCH may repeat after a crash.
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, options.maxPollRecords());
+        return props;
+    }
+
+    static Map<String, Object> deadLetterProducer(ConsumerOptions options) {
+        Map<String, Object> props = new HashMap<>();
+        // Security and network settings apply to both clients: pass on those the producer knows.
+        options.properties().forEach((name, value) -> {
+            if (ProducerConfig.configNames().contains(name) && !CONSUMER_ONLY.contains(name)) {
+                props.put(name, value);
+            }
+        });
+        int timeoutMs = (int) options.deadLetterTimeout().toMillis();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
+        // Acknowledged only once every in-sync replica has it: only then may the record's offset be committed.
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        // The producer's own retries never write one dead letter twice.
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        // The loop waits for each dead letter: waiting to fill a batch would only add delay.
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        // send() waits for topic metadata at most this long ...
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs);
+        // ... and the producer gives up delivering (retries included) once the loop stops waiting.
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeoutMs);
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
+        return props;
+    }
+}

@@ -1,0 +1,258 @@
+package dev.kafkaprimer.core.consumer;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Deserializer;
+
+import dev.kafkaprimer.core.json.Json;
+import dev.kafkaprimer.core.json.JsonDeserializer;
+
+/**
+ * A consumer loop that commits an offset only after its handler has finished every record before it: poll,
+ * hand each record to a {@link RecordHandler}, commit, repeat, until {@link #close()}.
+ *
+ * <p><b>Thread-safety and lifecycle.</b> {@link #run()} runs the loop on the calling thread and returns when
+ * the loop has stopped; it may be called once. A {@code CommitLoop} is a {@link Runnable}, so give it a thread
+ * of its own, or submit it to an executor whose {@code Future} then reports how it ended. Every other method
+ * may be called from any thread: {@link #close()} stops the loop, the {@code seekTo...} methods move it. The
+ * loop's {@code KafkaConsumer}, which is not thread-safe, never leaves the loop thread. Creating a loop opens
+ * no connection: {@code run()} creates the consumer and always closes it before returning. A loop whose
+ * {@code run()} is still going when the application ends leaves its group only when the session times out,
+ * and its finished but uncommitted records are processed again by the next owner: call {@code close()}, for
+ * instance from a shutdown hook.
+ *
+ * <pre>{@code
+ * ConsumerOptions options = ConsumerOptions.builder("localhost:9092", "billing", List.of("orders")).build();
+ * CommitLoop<Order> loop = CommitLoop.forJson(options, Order.class, record -> bill(record.value()));
+ * Thread worker = new Thread(loop, "billing-consumer");
+ * worker.start();
+ * // ... later, on any thread, for instance in a shutdown hook:
+ * loop.close();   // commits what was finished, closes the consumer, waits up to 30 s for both
+ * }</pre>
+ *
+ * <p><b>Manual offset control.</b> Auto-commit is off. The loop tracks, per partition, the last record the
+ * handler finished, and commits when the {@link CommitPolicy} says so (after every poll by default), when
+ * partitions are revoked in a rebalance, and when it closes. Suppose the handler stores each order in a
+ * database. If the process crashes after the handler stored an order but before the commit that covers it,
+ * the group's committed offset still points at that order: the next consumer of the partition reads it and
+ * stores it again. Nothing is lost, but records may be processed twice: the delivery is <em>at least
+ * once</em>, and handlers should tolerate duplicates (an upsert, a unique key). The opposite order, commit
+ * first and process second, would lose the record instead (at most once). Note that the committed offset is
+ * the offset of the <em>next</em> record to read: after finishing the record at offset 41, the loop commits
+ * 42.
+ *
+ * <p><b>Failures.</b> A handler that throws is retried with exponential backoff ({@link RetryPolicy}); after
+ * the last attempt the record is written to a dead-letter topic ({@code <topic>.DLT} by default, with the
+ * {@link DeadLetterHeaders}) and, once that write is acknowledged, counts as finished. A value the
+ * deserializer cannot read (a poison pill) goes to the dead-letter topic at once, bytes untouched, and the
+ * partition moves on. A handler that throws {@link StopProcessingException}, or a dead-letter write that
+ * fails, stops the loop: it commits what was finished before that record, and {@code run()} throws
+ * {@link ProcessingStoppedException}. Other failures (from Kafka, or an {@code Error} from the handler) also
+ * stop the loop after that commit, and {@code run()} rethrows them.
+ *
+ * <p><b>Retry waits and the group.</b> A consumer that does not call {@code poll()} within
+ * {@code max.poll.interval.ms} (5 minutes by default) is removed from its group. So the loop does not sleep
+ * through a retry delay: it pauses its partitions and keeps polling, which fetches nothing but keeps the
+ * member alive and lets close() and rebalances through. All its partitions wait meanwhile, not only the
+ * failing record's. The handler's own time per record, times {@code max.poll.records}, must still fit in
+ * {@code max.poll.interval.ms}.
+ *
+ * <p><b>Shutdown</b> follows the pattern of {@code KafkaConsumer}'s documentation: {@code close()} sets a
+ * flag and calls {@code wakeup()} on the consumer; the loop thread sees the flag between records, or gets a
+ * {@code WakeupException} out of a blocking call, which it ignores because it is closing, then commits what
+ * was finished and closes the consumer in its final step. The record being handled when {@code close()} is
+ * called is finished first; later records of the same poll are left for the next owner.
+ *
+ * @param <V> the type of record values
+ */
+public final class CommitLoop<V> implements Runnable, AutoCloseable {
+
+    /** How long {@link #close()} waits for the loop to finish. */
+    public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private enum State { NEW, RUNNING, FINISHED, CLOSED_BEFORE_RUN }
+
+    private final ConsumerOptions options;
+    private final Deserializer<V> valueDeserializer;
+    private final RecordHandler<V> handler;
+    private final LoopControl control = new LoopControl();
+    private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private volatile LoopEngine<V> engine;
+    private volatile Thread loopThread;
+
+    private CommitLoop(ConsumerOptions options, Deserializer<V> valueDeserializer, RecordHandler<V> handler) {
+        this.options = Objects.requireNonNull(options, "options");
+        this.valueDeserializer = Objects.requireNonNull(valueDeserializer, "valueDeserializer");
+        this.handler = Objects.requireNonNull(handler, "handler");
+    }
+
+    /**
+     * A loop reading JSON values into {@code valueType} with {@link Json#defaultMapper()}.
+     *
+     * @param options   what to consume and how; not null
+     * @param valueType the class JSON values are read into, such as a record; not null
+     * @param handler   the processing step; not null
+     * @param <V>       the type of record values
+     * @return a loop, not yet running
+     */
+    public static <V> CommitLoop<V> forJson(ConsumerOptions options, Class<V> valueType, RecordHandler<V> handler) {
+        return new CommitLoop<>(options, new JsonDeserializer<>(Json.defaultMapper(), valueType), handler);
+    }
+
+    /**
+     * A loop reading values with any deserializer, such as a {@link JsonDeserializer} over an own
+     * {@code ObjectMapper}. The loop calls it once per record, on the loop thread; an exception it throws makes
+     * that record a poison pill. It is used as given ({@code configure} is not called) and closed with the loop.
+     *
+     * @param options           what to consume and how; not null
+     * @param valueDeserializer reads record values; not null
+     * @param handler           the processing step; not null
+     * @param <V>               the type of record values
+     * @return a loop, not yet running
+     */
+    public static <V> CommitLoop<V> create(ConsumerOptions options, Deserializer<V> valueDeserializer,
+                                           RecordHandler<V> handler) {
+        return new CommitLoop<>(options, valueDeserializer, handler);
+    }
+
+    /**
+     * Runs the loop on this thread until {@link #close()} is called or processing stops. When it returns or
+     * throws, finished work is committed (as far as the cluster allowed) and the consumer is closed. If
+     * {@code close()} was called before, it returns at once without connecting.
+     *
+     * @throws ProcessingStoppedException if the handler threw {@link StopProcessingException}, or a record
+     *                                    could not be written to its dead-letter topic
+     * @throws IllegalStateException      if {@code run()} was called before
+     * @throws org.apache.kafka.common.KafkaException for failures of the consumer itself, such as an invalid
+     *                                    setting, missing authorization or a lost connection beyond its timeouts
+     */
+    @Override
+    public void run() {
+        if (!state.compareAndSet(State.NEW, State.RUNNING)) {
+            if (state.get() == State.CLOSED_BEFORE_RUN) {
+                return;
+            }
+            throw new IllegalStateException("run() may be called only once; this loop is " + state.get());
+        }
+        loopThread = Thread.currentThread();
+        try {
+            LoopEngine<V> created = new LoopEngine<>(options, valueDeserializer, handler, control);
+            engine = created; // close() reads it after setting its flag; the loop reads the flag after this
+            created.run();
+        } finally {
+            state.set(State.FINISHED);
+            control.failPendingSeeks(new IllegalStateException("the loop stopped before it applied the seek"));
+            finished.countDown();
+        }
+    }
+
+    /**
+     * Stops the loop and waits up to {@link #DEFAULT_CLOSE_TIMEOUT} for it to commit and close.
+     *
+     * @see #close(Duration)
+     */
+    @Override
+    public void close() {
+        close(DEFAULT_CLOSE_TIMEOUT);
+    }
+
+    /**
+     * Stops the loop: the record being handled is finished, the rest are left, finished work is committed and
+     * the consumer is closed, on the loop thread. Waits at most {@code timeout} for that; the loop goes on
+     * finishing if the time is up. Safe to call from any thread, more than once. Called from the loop thread
+     * itself (from the handler), it does not wait: the loop stops once the handler returns.
+     *
+     * @param timeout how long to wait for the loop to finish; zero to not wait; not null
+     * @return true if the loop has finished (or never ran), false if it is still finishing
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     */
+    public boolean close(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must not be negative, was " + timeout);
+        }
+        if (control.requestClose()) {
+            if (state.compareAndSet(State.NEW, State.CLOSED_BEFORE_RUN)) {
+                finished.countDown();
+                return true;
+            }
+            LoopEngine<V> running = engine;
+            if (running != null) {
+                running.wakeup();
+            }
+        }
+        if (Thread.currentThread() == loopThread) {
+            return false;
+        }
+        try {
+            return finished.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * The partitions this member owns right now, as of its last rebalance.
+     *
+     * @return an immutable snapshot; empty before the first assignment and after the loop stopped
+     */
+    public Set<TopicPartition> assignment() {
+        return state.get() == State.RUNNING ? control.assignment() : Set.of();
+    }
+
+    /**
+     * Replays: moves every partition this member owns to its oldest stored record. Applied on the loop thread
+     * before its next poll; finished work is committed first, and from then on the committed offset follows
+     * the replay, moving back.
+     *
+     * @return the new positions (offsets of the next record to read) per owned partition, when applied;
+     *         fails if the loop stops first
+     */
+    public CompletableFuture<Map<TopicPartition, Long>> seekToBeginning() {
+        return submit(SeekRequest.to(SeekRequest.Target.BEGINNING, null));
+    }
+
+    /**
+     * Skips: moves every partition this member owns past its newest record, as {@link #seekToBeginning()}.
+     *
+     * @return the new positions per owned partition, when applied; fails if the loop stops first
+     */
+    public CompletableFuture<Map<TopicPartition, Long>> seekToEnd() {
+        return submit(SeekRequest.to(SeekRequest.Target.END, null));
+    }
+
+    /**
+     * Replays from a point in time: moves every partition this member owns to its first record whose timestamp
+     * is at or after {@code time} (past the end if there is none), as {@link #seekToBeginning()}.
+     *
+     * @param time the point in time; not null
+     * @return the new positions per owned partition, when applied; fails if the loop stops first
+     */
+    public CompletableFuture<Map<TopicPartition, Long>> seekToTimestamp(Instant time) {
+        return submit(SeekRequest.to(SeekRequest.Target.TIMESTAMP, Objects.requireNonNull(time, "time")));
+    }
+
+    private CompletableFuture<Map<TopicPartition, Long>> submit(SeekRequest request) {
+        control.submit(request);
+        if (state.get() == State.FINISHED || state.get() == State.CLOSED_BEFORE_RUN) {
+            control.failPendingSeeks(new IllegalStateException("the loop is not running"));
+        }
+        return request.result();
+    }
+
+    @Override
+    public String toString() {
+        return "CommitLoop{" + state.get() + ", groupId=" + options.groupId() + ", assignment=" + assignment() + "}";
+    }
+}

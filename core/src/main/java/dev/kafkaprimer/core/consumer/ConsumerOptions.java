@@ -1,0 +1,544 @@
+package dev.kafkaprimer.core.consumer;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.GroupProtocol;
+
+/**
+ * Everything a {@link CommitLoop} needs to know: where the cluster is, which group it joins, what it reads,
+ * how it commits, retries and dead-letters. The loop builds its {@code KafkaConsumer} (and the producer for
+ * the dead-letter topic) from these options itself, so a consumer can never be half-configured; in
+ * particular auto-commit is always off.
+ *
+ * <pre>{@code
+ * ConsumerOptions options = ConsumerOptions.builder("localhost:9092", "billing", List.of("orders"))
+ *         .offsetReset(OffsetReset.EARLIEST)
+ *         .groupProtocol(GroupProtocol.CONSUMER)
+ *         .commitPolicy(CommitPolicy.PER_BATCH)
+ *         .retry(RetryPolicy.builder().maxAttempts(5).build())
+ *         .property(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 60_000)
+ *         .build();
+ * }</pre>
+ *
+ * <p><b>Group protocols.</b> {@link GroupProtocol#CLASSIC} is Kafka's original rebalance protocol: members
+ * agree on an assignment among themselves; this library then uses the cooperative-sticky assignor, so a
+ * rebalance moves only the partitions that change owner while the others keep being consumed.
+ * {@link GroupProtocol#CONSUMER} is the protocol of KIP-848 (Kafka 4.0 and later): the broker computes the
+ * assignment and hands it out in heartbeats, with no group-wide pause. With it, the broker owns the
+ * assignor and the session and heartbeat timings, so setting {@code partition.assignment.strategy},
+ * {@code session.timeout.ms} or {@code heartbeat.interval.ms} is an error.
+ *
+ * <p><b>Other settings</b> go through {@link Builder#property(String, Object)} to the consumer unchanged
+ * (and those the producer also knows, such as security settings, to the dead-letter producer). The
+ * settings this class chooses itself cannot be passed that way. {@link #toString()} hides the values of
+ * secret settings.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class ConsumerOptions {
+
+    /** Where a new group starts by default: at the oldest record, so it sees what is already there. */
+    public static final OffsetReset DEFAULT_OFFSET_RESET = OffsetReset.EARLIEST;
+    /** The group protocol by default: the classic one, as in Kafka's own client. */
+    public static final GroupProtocol DEFAULT_GROUP_PROTOCOL = GroupProtocol.CLASSIC;
+    /** The commit policy by default: one synchronous commit per poll. */
+    public static final CommitPolicy DEFAULT_COMMIT_POLICY = CommitPolicy.PER_BATCH;
+    /** N of {@link CommitPolicy#EVERY_N_RECORDS_OR_INTERVAL} by default. */
+    public static final int DEFAULT_COMMIT_EVERY_RECORDS = 500;
+    /** T of {@link CommitPolicy#EVERY_N_RECORDS_OR_INTERVAL} by default: the interval of Kafka's auto-commit. */
+    public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofSeconds(5);
+    /** Records one poll hands over at most, by default: Kafka's {@code max.poll.records} default. */
+    public static final int DEFAULT_MAX_POLL_RECORDS = 500;
+    /** How long one poll waits for records by default; also how often an idle loop checks its interval commit. */
+    public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofMillis(500);
+    /** Appended to a record's topic to name its dead-letter topic by default: {@code orders.DLT}. */
+    public static final String DEFAULT_DEAD_LETTER_SUFFIX = ".DLT";
+    /** How long the loop waits by default for the dead-letter topic to acknowledge a record. */
+    public static final Duration DEFAULT_DEAD_LETTER_TIMEOUT = Duration.ofSeconds(30);
+
+    /** Settings the options set themselves, with the builder method to use instead. */
+    private static final Map<String, String> CHOSEN_HERE = Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "the bootstrapServers argument of builder(...)",
+            ConsumerConfig.GROUP_ID_CONFIG, "the groupId argument of builder(...)",
+            ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, "nothing: keys are read as UTF-8 text",
+            ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, "the deserializer given to CommitLoop (bytes are "
+                    + "deserialized inside the loop, so one bad record cannot make poll() fail)",
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "offsetReset(OffsetReset)",
+            ConsumerConfig.GROUP_PROTOCOL_CONFIG, "groupProtocol(GroupProtocol)",
+            ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "maxPollRecords(int)");
+    /** Settings KIP-848 moves to the broker: a consumer-protocol client refuses them. */
+    private static final Map<String, String> BROKER_SIDE_WITH_CONSUMER_PROTOCOL = Map.of(
+            ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+            "the broker assigns partitions; choose its assignor with group.remote.assignor",
+            ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
+            "the broker sets it for the group (broker setting group.consumer.session.timeout.ms)",
+            ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
+            "the broker sets it for the group (broker setting group.consumer.heartbeat.interval.ms)");
+    private static final List<String> SECRET_WORDS =
+            List.of("password", "passphrase", "secret", "token", "sasl.jaas.config");
+
+    private final String bootstrapServers;
+    private final String groupId;
+    private final List<String> topics;
+    private final Pattern topicPattern;
+    private final OffsetReset offsetReset;
+    private final GroupProtocol groupProtocol;
+    private final CommitPolicy commitPolicy;
+    private final int commitEveryRecords;
+    private final Duration commitInterval;
+    private final RetryPolicy retry;
+    private final UnaryOperator<String> deadLetterTopic;
+    private final Duration deadLetterTimeout;
+    private final int maxPollRecords;
+    private final Duration pollTimeout;
+    private final Map<String, Object> properties;
+
+    private ConsumerOptions(Builder builder) {
+        this.bootstrapServers = builder.bootstrapServers;
+        this.groupId = builder.groupId;
+        this.topics = builder.topics;
+        this.topicPattern = builder.topicPattern;
+        this.offsetReset = builder.offsetReset;
+        this.groupProtocol = builder.groupProtocol;
+        this.commitPolicy = builder.commitPolicy;
+        this.commitEveryRecords = builder.commitEveryRecords;
+        this.commitInterval = builder.commitInterval;
+        this.retry = builder.retry;
+        this.deadLetterTopic = builder.deadLetterTopic;
+        this.deadLetterTimeout = builder.deadLetterTimeout;
+        this.maxPollRecords = builder.maxPollRecords;
+        this.pollTimeout = builder.pollTimeout;
+        this.properties = Map.copyOf(builder.properties);
+    }
+
+    /**
+     * A builder for a consumer of the named topics.
+     *
+     * @param bootstrapServers where to reach the cluster, such as {@code localhost:9092}; not blank
+     * @param groupId          the consumer group: members of one group share the partitions and the committed
+     *                         offsets; not blank
+     * @param topics           the topics to read; not empty, no blank names
+     * @return a new builder with every other choice at its default
+     * @throws IllegalArgumentException if a value is blank or {@code topics} is empty
+     */
+    public static Builder builder(String bootstrapServers, String groupId, Collection<String> topics) {
+        Objects.requireNonNull(topics, "topics");
+        if (topics.isEmpty()) {
+            throw new IllegalArgumentException("topics must name at least one topic, was empty");
+        }
+        topics.forEach(topic -> notBlank(topic, "every topic name"));
+        return new Builder(bootstrapServers, groupId, List.copyOf(topics), null);
+    }
+
+    /**
+     * A builder for a consumer of every topic whose name matches {@code topicPattern}, including topics
+     * created later. Beware a pattern that also matches the dead-letter topics ({@code orders.*} matches
+     * {@code orders.DLT}): the loop would read its own dead letters.
+     *
+     * @param bootstrapServers where to reach the cluster; not blank
+     * @param groupId          the consumer group; not blank
+     * @param topicPattern     a regular expression for whole topic names; not null
+     * @return a new builder with every other choice at its default
+     * @throws IllegalArgumentException if a value is blank
+     */
+    public static Builder builder(String bootstrapServers, String groupId, Pattern topicPattern) {
+        return new Builder(bootstrapServers, groupId, List.of(), Objects.requireNonNull(topicPattern, "topicPattern"));
+    }
+
+    /**
+     * The cluster's address.
+     *
+     * @return the {@code bootstrap.servers} value
+     */
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    /**
+     * The consumer group.
+     *
+     * @return the {@code group.id} value
+     */
+    public String groupId() {
+        return groupId;
+    }
+
+    /**
+     * The topics to read, when named.
+     *
+     * @return the topic names; empty when a {@link #topicPattern()} is used instead
+     */
+    public List<String> topics() {
+        return topics;
+    }
+
+    /**
+     * The pattern of topics to read, when one was given instead of names.
+     *
+     * @return the pattern, or empty when {@link #topics()} are named
+     */
+    public Optional<Pattern> topicPattern() {
+        return Optional.ofNullable(topicPattern);
+    }
+
+    /**
+     * Where the group starts on a partition without a committed offset.
+     *
+     * @return the choice; never null
+     */
+    public OffsetReset offsetReset() {
+        return offsetReset;
+    }
+
+    /**
+     * The rebalance protocol.
+     *
+     * @return the choice; never null
+     */
+    public GroupProtocol groupProtocol() {
+        return groupProtocol;
+    }
+
+    /**
+     * When the loop commits.
+     *
+     * @return the choice; never null
+     */
+    public CommitPolicy commitPolicy() {
+        return commitPolicy;
+    }
+
+    /**
+     * N of {@link CommitPolicy#EVERY_N_RECORDS_OR_INTERVAL}; unused by other policies.
+     *
+     * @return at least 1
+     */
+    public int commitEveryRecords() {
+        return commitEveryRecords;
+    }
+
+    /**
+     * T of {@link CommitPolicy#EVERY_N_RECORDS_OR_INTERVAL}; unused by other policies.
+     *
+     * @return a positive duration
+     */
+    public Duration commitInterval() {
+        return commitInterval;
+    }
+
+    /**
+     * How records whose handler throws are retried.
+     *
+     * @return the policy; never null
+     */
+    public RetryPolicy retry() {
+        return retry;
+    }
+
+    /**
+     * The dead-letter topic for a record read from {@code topic}.
+     *
+     * @param topic the topic a record was read from
+     * @return the topic its dead letter is written to, by default {@code topic + ".DLT"}
+     */
+    public String deadLetterTopicFor(String topic) {
+        return deadLetterTopic.apply(topic);
+    }
+
+    /**
+     * How long the loop waits for the dead-letter topic to acknowledge a record before it stops.
+     *
+     * @return a positive duration
+     */
+    public Duration deadLetterTimeout() {
+        return deadLetterTimeout;
+    }
+
+    /**
+     * The most records one poll hands over.
+     *
+     * @return the {@code max.poll.records} value, at least 1
+     */
+    public int maxPollRecords() {
+        return maxPollRecords;
+    }
+
+    /**
+     * How long one poll waits for records when none are there.
+     *
+     * @return a positive duration
+     */
+    public Duration pollTimeout() {
+        return pollTimeout;
+    }
+
+    /**
+     * The other client settings, passed through unchanged.
+     *
+     * @return an immutable map; may contain secrets, so do not log it
+     */
+    public Map<String, Object> properties() {
+        return properties;
+    }
+
+    /** Every choice, with the values of secret settings replaced by {@code [hidden]}. */
+    @Override
+    public String toString() {
+        String shownProperties = new TreeMap<>(properties).entrySet().stream()
+                .map(e -> e.getKey() + "=" + (isSecret(e.getKey()) ? "[hidden]" : e.getValue()))
+                .collect(Collectors.joining(", ", "{", "}"));
+        return "ConsumerOptions{bootstrapServers=" + bootstrapServers + ", groupId=" + groupId
+                + (topicPattern != null ? ", topicPattern=" + topicPattern : ", topics=" + topics)
+                + ", offsetReset=" + offsetReset + ", groupProtocol=" + groupProtocol
+                + ", commitPolicy=" + commitPolicy
+                + (commitPolicy == CommitPolicy.EVERY_N_RECORDS_OR_INTERVAL
+                        ? "(" + commitEveryRecords + " records or " + commitInterval + ")" : "")
+                + ", retry=" + retry + ", deadLetterTimeout=" + deadLetterTimeout
+                + ", maxPollRecords=" + maxPollRecords + ", pollTimeout=" + pollTimeout
+                + ", properties=" + shownProperties + "}";
+    }
+
+    /** Whether a setting holds a secret, judged by its name: passwords, tokens, JAAS config, private keys. */
+    static boolean isSecret(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        return lower.endsWith(".key") || SECRET_WORDS.stream().anyMatch(lower::contains);
+    }
+
+    private static String notBlank(String value, String name) {
+        Objects.requireNonNull(value, name);
+        if (value.isBlank()) {
+            throw new IllegalArgumentException(name + " must not be blank, was '" + value + "'");
+        }
+        return value;
+    }
+
+    private static Duration positive(Duration value, String name) {
+        Objects.requireNonNull(value, name);
+        if (value.isZero() || value.isNegative()) {
+            throw new IllegalArgumentException(name + " must be positive, was " + value);
+        }
+        return value;
+    }
+
+    /**
+     * Choices for {@link ConsumerOptions}, each checked when it is set. Not thread-safe; {@link #build()} copies.
+     */
+    public static final class Builder {
+        private final String bootstrapServers;
+        private final String groupId;
+        private final List<String> topics;
+        private final Pattern topicPattern;
+        private OffsetReset offsetReset = DEFAULT_OFFSET_RESET;
+        private GroupProtocol groupProtocol = DEFAULT_GROUP_PROTOCOL;
+        private CommitPolicy commitPolicy = DEFAULT_COMMIT_POLICY;
+        private int commitEveryRecords = DEFAULT_COMMIT_EVERY_RECORDS;
+        private Duration commitInterval = DEFAULT_COMMIT_INTERVAL;
+        private RetryPolicy retry = RetryPolicy.defaults();
+        private UnaryOperator<String> deadLetterTopic = topic -> topic + DEFAULT_DEAD_LETTER_SUFFIX;
+        private Duration deadLetterTimeout = DEFAULT_DEAD_LETTER_TIMEOUT;
+        private int maxPollRecords = DEFAULT_MAX_POLL_RECORDS;
+        private Duration pollTimeout = DEFAULT_POLL_TIMEOUT;
+        private final Map<String, Object> properties = new LinkedHashMap<>();
+
+        private Builder(String bootstrapServers, String groupId, List<String> topics, Pattern topicPattern) {
+            this.bootstrapServers = notBlank(bootstrapServers, "bootstrapServers");
+            this.groupId = notBlank(groupId, "groupId");
+            this.topics = topics;
+            this.topicPattern = topicPattern;
+        }
+
+        /**
+         * Where the group starts on a partition it has no committed offset for.
+         *
+         * @param offsetReset the choice; not null
+         * @return this builder
+         */
+        public Builder offsetReset(OffsetReset offsetReset) {
+            this.offsetReset = Objects.requireNonNull(offsetReset, "offsetReset");
+            return this;
+        }
+
+        /**
+         * The rebalance protocol: {@link GroupProtocol#CLASSIC} (with the cooperative-sticky assignor) or
+         * {@link GroupProtocol#CONSUMER} (KIP-848, broker-side assignment).
+         *
+         * @param groupProtocol the choice; not null
+         * @return this builder
+         */
+        public Builder groupProtocol(GroupProtocol groupProtocol) {
+            this.groupProtocol = Objects.requireNonNull(groupProtocol, "groupProtocol");
+            return this;
+        }
+
+        /**
+         * When the loop commits; see {@link CommitPolicy} for what each choice guarantees and costs.
+         *
+         * @param commitPolicy the choice; not null
+         * @return this builder
+         */
+        public Builder commitPolicy(CommitPolicy commitPolicy) {
+            this.commitPolicy = Objects.requireNonNull(commitPolicy, "commitPolicy");
+            return this;
+        }
+
+        /**
+         * Chooses {@link CommitPolicy#EVERY_N_RECORDS_OR_INTERVAL} with its N and T.
+         *
+         * @param records  N: commit once this many records were finished since the last commit; at least 1
+         * @param interval T: commit once this much time passed since the last commit; positive
+         * @return this builder
+         * @throws IllegalArgumentException if {@code records} is less than 1 or {@code interval} is not positive
+         */
+        public Builder commitEvery(int records, Duration interval) {
+            if (records < 1) {
+                throw new IllegalArgumentException("commitEvery records must be at least 1, was " + records);
+            }
+            this.commitInterval = positive(interval, "commitEvery interval");
+            this.commitEveryRecords = records;
+            this.commitPolicy = CommitPolicy.EVERY_N_RECORDS_OR_INTERVAL;
+            return this;
+        }
+
+        /**
+         * How records whose handler throws are retried before they go to the dead-letter topic.
+         *
+         * @param retry the policy; not null
+         * @return this builder
+         */
+        public Builder retry(RetryPolicy retry) {
+            this.retry = Objects.requireNonNull(retry, "retry");
+            return this;
+        }
+
+        /**
+         * Names the dead-letter topic for records read from each topic. The topic should exist: with the
+         * broker's default {@code auto.create.topics.enable=true} it is created on first use with the broker's
+         * default partition count and replication, which production clusters usually forbid.
+         *
+         * @param nameForTopic from a record's topic to its dead-letter topic, such as
+         *                     {@code topic -> "dead-letters"}; must return a valid topic name; not null
+         * @return this builder
+         */
+        public Builder deadLetterTopic(UnaryOperator<String> nameForTopic) {
+            this.deadLetterTopic = Objects.requireNonNull(nameForTopic, "nameForTopic");
+            return this;
+        }
+
+        /**
+         * How long the loop waits for the dead-letter topic to acknowledge a record. When it passes, the loop
+         * stops rather than commit a record that may not have been saved. Keep it well below
+         * {@code max.poll.interval.ms}.
+         *
+         * @param timeout positive; not null
+         * @return this builder
+         * @throws IllegalArgumentException if {@code timeout} is not positive or longer than
+         *                                  {@code Integer.MAX_VALUE} milliseconds
+         */
+        public Builder deadLetterTimeout(Duration timeout) {
+            positive(timeout, "deadLetterTimeout");
+            if (timeout.toMillis() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("deadLetterTimeout must be at most " + Integer.MAX_VALUE
+                        + " ms, was " + timeout);
+            }
+            this.deadLetterTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * The most records one poll hands over: a smaller batch means less repeated work after a crash with
+         * {@link CommitPolicy#PER_BATCH} and less time between polls.
+         *
+         * @param maxPollRecords at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code maxPollRecords} is less than 1
+         */
+        public Builder maxPollRecords(int maxPollRecords) {
+            if (maxPollRecords < 1) {
+                throw new IllegalArgumentException("maxPollRecords must be at least 1, was " + maxPollRecords);
+            }
+            this.maxPollRecords = maxPollRecords;
+            return this;
+        }
+
+        /**
+         * How long one poll waits for records when none are there. {@link CommitLoop#close()} does not wait
+         * for it: it wakes the consumer up.
+         *
+         * @param pollTimeout positive; not null
+         * @return this builder
+         * @throws IllegalArgumentException if {@code pollTimeout} is not positive
+         */
+        public Builder pollTimeout(Duration pollTimeout) {
+            this.pollTimeout = positive(pollTimeout, "pollTimeout");
+            return this;
+        }
+
+        /**
+         * Passes any other client setting through, such as {@code max.poll.interval.ms},
+         * {@code isolation.level} or security settings; see {@link ConsumerConfig} for their names.
+         *
+         * @param name  the setting, preferably a {@code ConsumerConfig.*_CONFIG} constant; not blank
+         * @param value its value, as Kafka accepts it (text, number, boolean, class, list); not null
+         * @return this builder
+         * @throws IllegalArgumentException if {@code name} is blank, is a setting these options choose
+         *                                  themselves (such as {@code group.id} or {@code auto.offset.reset}), or
+         *                                  asks for auto-commit ({@code enable.auto.commit=true})
+         */
+        public Builder property(String name, Object value) {
+            notBlank(name, "property name");
+            Objects.requireNonNull(value, () -> "value of property " + name);
+            String instead = CHOSEN_HERE.get(name);
+            if (instead != null) {
+                throw new IllegalArgumentException("property " + name + " is set by the options themselves; use "
+                        + instead);
+            }
+            if (name.equals(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG)
+                    && !value.toString().trim().equalsIgnoreCase("false")) {
+                throw new IllegalArgumentException("enable.auto.commit=" + value + " is not allowed: auto-commit "
+                        + "commits offsets on a timer, also of records the handler has not finished, so a crash "
+                        + "would lose them; the loop commits itself, only after the handler returned "
+                        + "(choose when with commitPolicy)");
+            }
+            properties.put(name, value);
+            return this;
+        }
+
+        /**
+         * The options.
+         *
+         * @return new immutable options
+         * @throws IllegalArgumentException if a passed-through setting does not fit the group protocol:
+         *                                  {@code partition.assignment.strategy}, {@code session.timeout.ms} or
+         *                                  {@code heartbeat.interval.ms} with {@link GroupProtocol#CONSUMER},
+         *                                  {@code group.remote.assignor} with {@link GroupProtocol#CLASSIC}
+         */
+        public ConsumerOptions build() {
+            if (groupProtocol == GroupProtocol.CONSUMER) {
+                for (String name : properties.keySet()) {
+                    String why = BROKER_SIDE_WITH_CONSUMER_PROTOCOL.get(name);
+                    if (why != null) {
+                        throw new IllegalArgumentException("property " + name + "=" + properties.get(name)
+                                + " cannot be used with group protocol CONSUMER (KIP-848): " + why);
+                    }
+                }
+            } else if (properties.containsKey(ConsumerConfig.GROUP_REMOTE_ASSIGNOR_CONFIG)) {
+                throw new IllegalArgumentException("property " + ConsumerConfig.GROUP_REMOTE_ASSIGNOR_CONFIG + "="
+                        + properties.get(ConsumerConfig.GROUP_REMOTE_ASSIGNOR_CONFIG) + " needs group protocol "
+                        + "CONSUMER; with CLASSIC the assignor is partition.assignment.strategy");
+            }
+            return new ConsumerOptions(this);
+        }
+    }
+}

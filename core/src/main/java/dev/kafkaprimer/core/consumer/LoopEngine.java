@@ -1,0 +1,169 @@
+package dev.kafkaprimer.core.consumer;
+
+import java.time.Duration;
+
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+
+/**
+ * One run of a {@link CommitLoop}: owns the {@code KafkaConsumer} from creation to close, on the loop thread.
+ * Only {@link #wakeup()} may be called from another thread.
+ *
+ * @param <V> the type of record values
+ */
+final class LoopEngine<V> {
+
+    /** How long closing the consumer and the dead-letter producer may take, as in Kafka's own {@code close()}. */
+    static final Duration CLIENT_CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final ConsumerOptions options;
+    private final Deserializer<V> values;
+    private final LoopControl control;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final OffsetTracker offsets;
+    private final PartitionOwnership ownership;
+    private final DeadLetterPublisher deadLetters;
+    private final RecordProcessor<V> processor;
+
+    LoopEngine(ConsumerOptions options, Deserializer<V> values, RecordHandler<V> handler, LoopControl control) {
+        this.options = options;
+        this.values = values;
+        this.control = control;
+        // Bytes in, bytes out: values are deserialized per record inside the loop, so that one unreadable
+        // record becomes a dead letter instead of an exception from poll() that would block its partition.
+        this.consumer = new KafkaConsumer<>(ClientProperties.consumer(options),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.offsets = new OffsetTracker(consumer, options);
+        this.ownership = new PartitionOwnership(consumer, offsets, control);
+        this.deadLetters = new DeadLetterPublisher(options);
+        this.processor = new RecordProcessor<>(values, handler, options.retry(), deadLetters, this::awaitRetry);
+    }
+
+    /** Makes a blocking consumer call on the loop thread throw {@link WakeupException}. Any thread. */
+    void wakeup() {
+        consumer.wakeup();
+    }
+
+    /** Polls and processes until closed or stopped, then commits finished work and closes the clients. */
+    void run() {
+        Throwable failure = null;
+        try {
+            subscribe();
+            while (!control.isClosing()) {
+                applySeekRequests();
+                processAll(consumer.poll(options.pollTimeout()));
+                offsets.afterPoll();
+            }
+        } catch (WakeupException e) {
+            // Expected when close() woke us up; otherwise someone else called wakeup(): a failure.
+            if (!control.isClosing()) {
+                failure = e;
+            }
+        } catch (RuntimeException | Error e) {
+            failure = e;
+        }
+        shutDown(failure);
+    }
+
+    private void subscribe() {
+        if (options.topicPattern().isPresent()) {
+            consumer.subscribe(options.topicPattern().get(), ownership);
+        } else {
+            consumer.subscribe(options.topics(), ownership);
+        }
+    }
+
+    /** Hands records over partition by partition, in offset order, stopping early when closing. */
+    private void processAll(ConsumerRecords<byte[], byte[]> records) {
+        for (TopicPartition partition : records.partitions()) {
+            for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
+                if (control.isClosing()) {
+                    return;
+                }
+                // A rebalance inside a retry wait may have taken the partition: its new owner reads the rest.
+                if (!ownership.owns(partition) || !processor.process(record)) {
+                    break;
+                }
+                offsets.finished(record);
+            }
+        }
+    }
+
+    /**
+     * Waits out a retry delay without letting the group think this member died: the partitions are paused and
+     * the loop keeps calling {@code poll()}, which fetches nothing but counts as progress for
+     * {@code max.poll.interval.ms}, keeps heartbeats and rebalances going, and can be woken by close().
+     */
+    private boolean awaitRetry(TopicPartition partition, Duration delay) {
+        long deadline = System.nanoTime() + delay.toNanos();
+        ownership.pauseAll();
+        try {
+            long left;
+            while (!control.isClosing() && ownership.owns(partition) && (left = deadline - System.nanoTime()) > 0) {
+                ConsumerRecords<byte[], byte[]> unexpected = consumer.poll(Duration.ofNanos(left));
+                // Paused partitions return nothing; should a record slip through, rewind so it is not skipped.
+                for (TopicPartition other : unexpected.partitions()) {
+                    consumer.seek(other, unexpected.records(other).get(0).offset());
+                }
+            }
+            return !control.isClosing() && ownership.owns(partition);
+        } finally {
+            ownership.resumeAll();
+        }
+    }
+
+    private void applySeekRequests() {
+        SeekRequest request;
+        while ((request = control.nextSeek()) != null) {
+            try {
+                var partitions = consumer.assignment();
+                // Commit what is finished first: the seek itself commits nothing, later records do.
+                offsets.commitNow(partitions);
+                request.result().complete(request.applyTo(consumer, partitions));
+            } catch (RuntimeException e) {
+                request.result().completeExceptionally(e);
+                throw e;
+            }
+        }
+    }
+
+    /** Commits finished work and closes everything; the first failure is thrown, later ones are attached to it. */
+    private void shutDown(Throwable failure) {
+        try {
+            offsets.commitBeforeClose();
+        } catch (RuntimeException e) {
+            failure = addTo(failure, e);
+        }
+        try {
+            consumer.close(CloseOptions.timeout(CLIENT_CLOSE_TIMEOUT));
+        } catch (RuntimeException e) {
+            failure = addTo(failure, e);
+        }
+        try {
+            deadLetters.close(CLIENT_CLOSE_TIMEOUT);
+            values.close();
+        } catch (RuntimeException e) {
+            failure = addTo(failure, e);
+        }
+        if (failure instanceof RuntimeException e) {
+            throw e;
+        }
+        if (failure instanceof Error e) {
+            throw e;
+        }
+    }
+
+    private static Throwable addTo(Throwable first, RuntimeException next) {
+        if (first == null) {
+            return next;
+        }
+        first.addSuppressed(next);
+        return first;
+    }
+}

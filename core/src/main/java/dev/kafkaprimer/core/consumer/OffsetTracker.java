@@ -1,0 +1,155 @@
+package dev.kafkaprimer.core.consumer;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Remembers, per partition, the offset after the last finished record, and commits it as the
+ * {@link CommitPolicy} says. Used on the loop thread only.
+ *
+ * <p>Commits that fail because the group is rebalancing, or because this member was already removed from it,
+ * are logged and left pending: the next commit includes them, or the partition's next owner re-reads those
+ * records (at least once). Any other commit failure is thrown.
+ */
+final class OffsetTracker {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OffsetTracker.class);
+
+    private final Consumer<byte[], byte[]> consumer;
+    private final CommitPolicy policy;
+    private final int everyRecords;
+    private final long intervalNanos;
+    private final Map<TopicPartition, OffsetAndMetadata> finished = new HashMap<>();
+    private final Map<TopicPartition, Long> committed = new HashMap<>();
+    private int finishedSinceCommit;
+    private long lastCommitNanos = System.nanoTime();
+
+    OffsetTracker(Consumer<byte[], byte[]> consumer, ConsumerOptions options) {
+        this.consumer = consumer;
+        this.policy = options.commitPolicy();
+        this.everyRecords = options.commitEveryRecords();
+        this.intervalNanos = options.commitInterval().toNanos();
+    }
+
+    /** The handler returned for {@code record} (or it was dead-lettered): everything up to it may be committed. */
+    void finished(ConsumerRecord<?, ?> record) {
+        // The committed offset is the offset of the NEXT record to read, not of the last one processed.
+        finished.put(new TopicPartition(record.topic(), record.partition()),
+                new OffsetAndMetadata(record.offset() + 1, record.leaderEpoch(), ""));
+        finishedSinceCommit++;
+        boolean due = switch (policy) {
+            case PER_RECORD -> true;
+            case EVERY_N_RECORDS_OR_INTERVAL -> finishedSinceCommit >= everyRecords || intervalPassed();
+            case PER_BATCH, ASYNC -> false;
+        };
+        if (due) {
+            commitSync(finished.keySet());
+        }
+    }
+
+    /** The records of one poll are done (or the poll returned none). */
+    void afterPoll() {
+        switch (policy) {
+            case PER_BATCH -> commitSync(finished.keySet());
+            case ASYNC -> commitAsync();
+            case EVERY_N_RECORDS_OR_INTERVAL -> {
+                if (intervalPassed()) {
+                    commitSync(finished.keySet());
+                }
+            }
+            case PER_RECORD -> { /* committed after each record already */ }
+        }
+    }
+
+    /** Commits what was finished in {@code partitions} now, whatever the policy: they are revoked or rewound. */
+    void commitNow(Collection<TopicPartition> partitions) {
+        commitSync(partitions);
+    }
+
+    /**
+     * The final commit, before the consumer closes. {@code close()} woke the consumer up to stop the loop; if
+     * that wake-up is still pending, it surfaces here once, and the commit is simply made again.
+     */
+    void commitBeforeClose() {
+        try {
+            commitSync(finished.keySet());
+        } catch (WakeupException e) {
+            commitSync(finished.keySet());
+        }
+    }
+
+    /** Drops what is known about {@code partitions}: they belong to another member now. */
+    void forget(Collection<TopicPartition> partitions) {
+        finished.keySet().removeAll(partitions);
+        committed.keySet().removeAll(partitions);
+    }
+
+    /** Commits synchronously, waiting at most {@code default.api.timeout.ms} (a minute by default). */
+    private void commitSync(Collection<TopicPartition> partitions) {
+        Map<TopicPartition, OffsetAndMetadata> pending = pending(partitions);
+        if (pending.isEmpty()) {
+            return;
+        }
+        try {
+            consumer.commitSync(pending);
+            remember(pending);
+        } catch (RebalanceInProgressException | CommitFailedException e) {
+            LOG.warn("Could not commit {}, left pending (a later commit includes them, or the partitions' next "
+                    + "owner reads those records again): {}", pending, e.toString());
+        }
+    }
+
+    private void commitAsync() {
+        Map<TopicPartition, OffsetAndMetadata> pending = pending(finished.keySet());
+        if (pending.isEmpty()) {
+            return;
+        }
+        resetCounters();
+        // The callback runs on this thread, inside a later poll() or commit call.
+        consumer.commitAsync(pending, (offsets, error) -> {
+            if (error == null) {
+                remember(offsets);
+            } else {
+                LOG.warn("Asynchronous commit of {} failed, not retried: the next commit covers it, and a "
+                        + "synchronous one follows at revocation and close: {}", offsets, error.toString());
+            }
+        });
+    }
+
+    private Map<TopicPartition, OffsetAndMetadata> pending(Collection<TopicPartition> partitions) {
+        Map<TopicPartition, OffsetAndMetadata> pending = new HashMap<>();
+        for (TopicPartition partition : partitions) {
+            OffsetAndMetadata offset = finished.get(partition);
+            if (offset != null && !Objects.equals(committed.get(partition), offset.offset())) {
+                pending.put(partition, offset);
+            }
+        }
+        return pending;
+    }
+
+    private void remember(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        offsets.forEach((partition, offset) -> committed.put(partition, offset.offset()));
+        resetCounters();
+    }
+
+    private void resetCounters() {
+        finishedSinceCommit = 0;
+        lastCommitNanos = System.nanoTime();
+    }
+
+    private boolean intervalPassed() {
+        return System.nanoTime() - lastCommitNanos >= intervalNanos;
+    }
+}

@@ -1,0 +1,88 @@
+package dev.kafkaprimer.core.consumer;
+
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
+
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The loop's rebalance listener: knows which partitions this member owns, commits finished work for
+ * partitions it gives up cleanly, and none for partitions it lost. Kafka calls it on the loop thread, from
+ * inside {@code poll()} (and {@code close()}).
+ */
+final class PartitionOwnership implements ConsumerRebalanceListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PartitionOwnership.class);
+
+    private final Consumer<byte[], byte[]> consumer;
+    private final OffsetTracker offsets;
+    private final LoopControl control;
+    private final Set<TopicPartition> owned = new HashSet<>();
+    private boolean holding;
+
+    PartitionOwnership(Consumer<byte[], byte[]> consumer, OffsetTracker offsets, LoopControl control) {
+        this.consumer = consumer;
+        this.offsets = offsets;
+        this.control = control;
+    }
+
+    boolean owns(TopicPartition partition) {
+        return owned.contains(partition);
+    }
+
+    /** Pauses every partition, also those assigned meanwhile, so that polls keep the member alive but fetch nothing. */
+    void pauseAll() {
+        holding = true;
+        consumer.pause(consumer.assignment());
+    }
+
+    void resumeAll() {
+        holding = false;
+        consumer.resume(consumer.paused());
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+        owned.addAll(partitions);
+        if (holding) {
+            consumer.pause(partitions);
+        }
+        publish("assigned", partitions);
+    }
+
+    /** Given up in a rebalance, cleanly: commit what was finished, so the next owner starts right after it. */
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        try {
+            offsets.commitNow(partitions);
+        } finally {
+            offsets.forget(partitions);
+            owned.removeAll(partitions);
+            publish("revoked", partitions);
+        }
+    }
+
+    /**
+     * Lost, for example after missing heartbeats: another member may own them already, and a commit now could
+     * overwrite its progress with older offsets. Commit nothing; the finished-but-uncommitted records are read
+     * again by the new owner.
+     */
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+        offsets.forget(partitions);
+        owned.removeAll(partitions);
+        publish("lost", partitions);
+    }
+
+    private void publish(String change, Collection<TopicPartition> partitions) {
+        if (!partitions.isEmpty()) {
+            LOG.info("Partitions {}: {}; now owning {}", change, partitions, owned);
+        }
+        control.assignment(Set.copyOf(owned));
+    }
+}

@@ -1,0 +1,30 @@
+package dev.kafkaprimer.core.consumer;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * What a {@link CommitLoop} does with each record: the application's processing step.
+ *
+ * <p>The loop calls the handler on its own thread, one record at a time, in offset order within each
+ * partition. When the handler returns, the record counts as finished and its offset may be committed. When
+ * it throws, the loop retries it (see {@link RetryPolicy}) and finally sends it to the dead-letter topic;
+ * a {@link StopProcessingException} stops the loop instead.
+ *
+ * <p>A record may be handed over more than once (after a crash or a rebalance, before its offset was
+ * committed): handlers should be idempotent, or tolerate duplicates.
+ *
+ * @param <V> the type of record values
+ */
+@FunctionalInterface
+public interface RecordHandler<V> {
+
+    /**
+     * Processes one record.
+     *
+     * @param record the record, with its key as text and its value deserialized; the value is null for a
+     *               tombstone (a record with no value); never null itself
+     * @throws StopProcessingException to stop the loop at this record
+     * @throws Exception               any other failure, to have the record retried and then dead-lettered
+     */
+    void handle(ConsumerRecord<String, V> record) throws Exception;
+}

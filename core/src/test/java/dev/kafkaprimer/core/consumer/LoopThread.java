@@ -1,0 +1,71 @@
+package dev.kafkaprimer.core.consumer;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Runs a {@link CommitLoop} on a thread of its own, as an application would, and keeps what {@code run()}
+ * threw. Closing it closes the loop and fails the test if the loop had failed unnoticed.
+ */
+final class LoopThread implements AutoCloseable {
+
+    private final CommitLoop<?> loop;
+    private final CompletableFuture<Void> ended = new CompletableFuture<>();
+    private boolean failureSeen;
+
+    private LoopThread(CommitLoop<?> loop) {
+        this.loop = loop;
+    }
+
+    static LoopThread start(CommitLoop<?> loop, String name) {
+        LoopThread thread = new LoopThread(loop);
+        new Thread(() -> {
+            try {
+                loop.run();
+                thread.ended.complete(null);
+            } catch (Throwable e) {
+                thread.ended.completeExceptionally(e);
+            }
+        }, name).start();
+        return thread;
+    }
+
+    CommitLoop<?> loop() {
+        return loop;
+    }
+
+    boolean hasEnded() {
+        return ended.isDone();
+    }
+
+    /** Waits for {@code run()} to end by itself and returns what it threw, or null if it returned. */
+    Throwable awaitEnd(Duration timeout) {
+        try {
+            ended.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return null;
+        } catch (ExecutionException e) {
+            failureSeen = true;
+            return e.getCause();
+        } catch (TimeoutException e) {
+            throw new AssertionError("the loop did not end within " + timeout, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!loop.close(Duration.ofSeconds(30))) {
+            throw new AssertionError("the loop did not finish within 30 s of close()");
+        }
+        boolean alreadyChecked = failureSeen;
+        Throwable failure = awaitEnd(Duration.ofSeconds(5));
+        if (failure != null && !alreadyChecked) {
+            throw new AssertionError("the loop had failed", failure);
+        }
+    }
+}
