@@ -84,7 +84,7 @@ class CrashRecoveryTest {
                 }
             }
             try (LoopThread running = LoopThread.start(loop, "after-crash-loop")) {
-                Await.until(Duration.ofSeconds(60), "every record finished by one of the two consumers", () -> {
+                running.awaitWhileRunning("every record finished by one of the two consumers", () -> {
                     Set<String> union = new HashSet<>(beforeCrash);
                     union.addAll(afterCrash);
                     return union.containsAll(everything);
