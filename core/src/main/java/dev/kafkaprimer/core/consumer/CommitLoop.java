@@ -187,7 +187,7 @@ public final class CommitLoop<V> implements Runnable, AutoCloseable {
                 return true;
             }
             LoopEngine<V> running = engine;
-            if (running != null) {
+            if (running != null && state.get() == State.RUNNING) {
                 running.wakeup();
             }
         }

@@ -147,6 +147,10 @@ final class LoopEngine<V> {
         }
         try {
             deadLetters.close(CLIENT_CLOSE_TIMEOUT);
+        } catch (RuntimeException e) {
+            failure = addTo(failure, e);
+        }
+        try {
             values.close();
         } catch (RuntimeException e) {
             failure = addTo(failure, e);

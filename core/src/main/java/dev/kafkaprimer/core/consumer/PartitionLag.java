@@ -19,6 +19,9 @@ public record PartitionLag(TopicPartition partition, OptionalLong committedOffse
     /**
      * Checks the values.
      *
+     * @param partition       the topic and partition; not null
+     * @param committedOffset the group's committed offset, or empty; not null
+     * @param logEndOffset    the partition's log-end offset
      * @throws NullPointerException if {@code partition} or {@code committedOffset} is null
      */
     public PartitionLag {

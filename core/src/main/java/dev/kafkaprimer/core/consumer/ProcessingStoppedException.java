@@ -11,9 +11,11 @@ import org.apache.kafka.common.TopicPartition;
  * one, and has closed its consumer: the group's committed offset for {@link #partition()} is at most
  * {@link #offset()}, so the next consumer of that partition starts with this record again.
  */
-public class ProcessingStoppedException extends RuntimeException {
+public final class ProcessingStoppedException extends RuntimeException {
 
+    /** The partition of the record the loop stopped at. */
     private final TopicPartition partition;
+    /** The offset of the record the loop stopped at. */
     private final long offset;
 
     ProcessingStoppedException(ConsumerRecord<?, ?> record, String reason, Throwable cause) {

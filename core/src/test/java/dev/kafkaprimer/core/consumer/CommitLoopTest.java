@@ -35,7 +35,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import dev.kafkaprimer.testkit.Await;
 import dev.kafkaprimer.testkit.KafkaCluster;
 import dev.kafkaprimer.testkit.TestTopics;
 
@@ -85,7 +84,7 @@ class CommitLoopTest {
                 record -> committedAtHandOver.add(clients.committed(group).getOrDefault(partition, 0L)));
         try (LoopThread running = LoopThread.start(loop, "loop-" + policy)) {
             // Then the committed offset reaches 20: the offset of the next record to read, not of the last read
-            Await.until(TIMEOUT, "committed offset 20", () -> clients.committed(group).get(partition),
+            running.awaitWhileRunning("committed offset 20", () -> clients.committed(group).get(partition),
                     offset -> offset != null && offset == 20L);
         }
 
@@ -140,8 +139,8 @@ class CommitLoopTest {
                 record -> secondRun.add(record.offset()));
         try (LoopThread running = LoopThread.start(restarted, "restarted-loop")) {
             // Then it resumes exactly at record 6
-            Await.until(TIMEOUT, "records 6..9 handled", () -> secondRun.size() >= 4);
-            Await.until(TIMEOUT, "committed offset 10", () -> clients.committed(group).get(partition),
+            running.awaitWhileRunning("records 6..9 handled", () -> secondRun.size() >= 4);
+            running.awaitWhileRunning("committed offset 10", () -> clients.committed(group).get(partition),
                     offset -> offset != null && offset == 10L);
         }
         assertEquals(List.of(6L, 7L, 8L, 9L), secondRun);
@@ -179,7 +178,7 @@ class CommitLoopTest {
 
         // When the loop processes them
         try (LoopThread running = LoopThread.start(loop, "retrying-loop")) {
-            Await.until(TIMEOUT, "committed offset 3", () -> clients.committed(group).get(new TopicPartition(topic, 0)),
+            running.awaitWhileRunning("committed offset 3", () -> clients.committed(group).get(new TopicPartition(topic, 0)),
                     offset -> offset != null && offset == 3L);
         }
 
@@ -221,7 +220,7 @@ class CommitLoopTest {
 
         // When the loop reads them
         try (LoopThread running = LoopThread.start(loop, "json-loop")) {
-            Await.until(TIMEOUT, "committed offset 3", () -> clients.committed(group).get(new TopicPartition(topic, 0)),
+            running.awaitWhileRunning("committed offset 3", () -> clients.committed(group).get(new TopicPartition(topic, 0)),
                     offset -> offset != null && offset == 3L);
         }
 
@@ -333,21 +332,21 @@ class CommitLoopTest {
                 TestOptions.quick(kafka.bootstrapServers(), group, topic, GroupProtocol.CLASSIC).build(),
                 new StringDeserializer(), record -> handled.add(record.offset()));
         try (LoopThread running = LoopThread.start(loop, "replaying-loop")) {
-            Await.until(TIMEOUT, "five records handled", () -> handled.size() == 5);
+            running.awaitWhileRunning("five records handled", () -> handled.size() == 5);
 
             // When asked to go back to the time of record 3
             Map<TopicPartition, Long> positions = loop.seekToTimestamp(start.plusSeconds(3)).get(30, TimeUnit.SECONDS);
 
             // Then the position is 3 and records 3 and 4 are handed over again
             assertEquals(Map.of(partition, 3L), positions);
-            Await.until(TIMEOUT, "records 3 and 4 again", () -> handled.size() == 7);
+            running.awaitWhileRunning("records 3 and 4 again", () -> handled.size() == 7);
             assertEquals(List.of(3L, 4L), handled.subList(5, 7));
 
             // When asked to go back to the beginning, then to the end
             assertEquals(Map.of(partition, 0L), loop.seekToBeginning().get(30, TimeUnit.SECONDS));
-            Await.until(TIMEOUT, "all five again", () -> handled.size() == 12);
+            running.awaitWhileRunning("all five again", () -> handled.size() == 12);
             assertEquals(Map.of(partition, 5L), loop.seekToEnd().get(30, TimeUnit.SECONDS));
-            Await.until(TIMEOUT, "committed offset 5", () -> clients.committed(group).get(partition),
+            running.awaitWhileRunning("committed offset 5", () -> clients.committed(group).get(partition),
                     offset -> offset != null && offset == 5L);
         }
         // Then the replay handed over 0..4 once more, and nothing after the seek to the end
@@ -379,7 +378,7 @@ class CommitLoopTest {
 
         // When the loop retries record 0 after the delay
         try (LoopThread running = LoopThread.start(loop, "patient-loop")) {
-            Await.until(TIMEOUT, "committed offset 2", () -> clients.committed(group).get(partition),
+            running.awaitWhileRunning("committed offset 2", () -> clients.committed(group).get(partition),
                     offset -> offset != null && offset == 2L);
         }
 

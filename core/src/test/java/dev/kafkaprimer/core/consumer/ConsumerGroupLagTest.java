@@ -11,7 +11,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
-import dev.kafkaprimer.testkit.Await;
 import dev.kafkaprimer.testkit.KafkaCluster;
 import dev.kafkaprimer.testkit.TestTopics;
 
@@ -42,7 +41,7 @@ class ConsumerGroupLagTest {
                         new PartitionLag(new TopicPartition(topic, 0), OptionalLong.of(5), 5),
                         new PartitionLag(new TopicPartition(topic, 1), OptionalLong.of(3), 3),
                         new PartitionLag(new TopicPartition(topic, 2), OptionalLong.empty(), 0));
-                List<PartitionLag> lags = Await.until(TIMEOUT, "lag 0 on partitions 0 and 1",
+                List<PartitionLag> lags = running.awaitWhileRunning("lag 0 on partitions 0 and 1",
                         () -> ConsumerGroupLag.read(clients.admin(), group, TIMEOUT), expected::equals);
                 assertEquals(OptionalLong.of(0), lags.get(0).lag());
                 assertEquals(OptionalLong.empty(), lags.get(2).lag());

@@ -5,6 +5,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+import dev.kafkaprimer.testkit.Await;
 
 /**
  * Runs a {@link CommitLoop} on a thread of its own, as an application would, and keeps what {@code run()}
@@ -39,6 +43,24 @@ final class LoopThread implements AutoCloseable {
 
     boolean hasEnded() {
         return ended.isDone();
+    }
+
+    /**
+     * Waits up to {@link BrokerClients#TIMEOUT} for {@code probe} to pass {@code accept}, as
+     * {@link Await#until}, but fails at once, with the loop's failure, if the loop ends meanwhile.
+     */
+    <T> T awaitWhileRunning(String description, Supplier<T> probe, Predicate<T> accept) {
+        return Await.until(BrokerClients.TIMEOUT, description, () -> {
+            if (ended.isDone()) {
+                throw new AssertionError("the loop ended while waiting for " + description, awaitEnd(Duration.ZERO));
+            }
+            return probe.get();
+        }, accept);
+    }
+
+    /** As {@link #awaitWhileRunning(String, Supplier, Predicate)}, for a condition. */
+    void awaitWhileRunning(String description, Supplier<Boolean> condition) {
+        awaitWhileRunning(description, condition, Boolean.TRUE::equals);
     }
 
     /** Waits for {@code run()} to end by itself and returns what it threw, or null if it returned. */
