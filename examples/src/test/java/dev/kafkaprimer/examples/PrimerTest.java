@@ -24,7 +24,7 @@ class PrimerTest {
         PrimerRun run = PrimerRun.of(Map.of(), "helo");
         assertEquals(2, run.exitCode(), run::toString);
         assertTrue(run.err().contains("unknown example 'helo'"), run::toString);
-        assertTrue(run.err().contains("Valid names: hello, keys, broker"), run::toString);
+        assertTrue(run.err().contains("Valid names: hello, keys, wallet, broker"), run::toString);
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 import dev.kafkaprimer.examples.broker.BrokerExample;
 import dev.kafkaprimer.examples.hello.HelloExample;
 import dev.kafkaprimer.examples.keys.KeysExample;
+import dev.kafkaprimer.examples.wallet.WalletExample;
 
 /**
  * The entry point behind {@code ./primer}: lists the examples, runs one, or shows its {@code --help}.
@@ -23,6 +24,7 @@ public final class Primer {
     static final List<Example> EXAMPLES = List.of(
             new HelloExample(),
             new KeysExample(),
+            new WalletExample(),
             new BrokerExample());
 
     private Primer() {

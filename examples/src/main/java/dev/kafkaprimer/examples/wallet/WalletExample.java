@@ -196,7 +196,8 @@ public final class WalletExample implements Example {
         try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers), new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < count; i++) {
-                raw.send(new ProducerRecord<>(topic, ("{\"eventId\": broken " + i).getBytes())).join();
+                raw.send(new ProducerRecord<>(topic, ("{\"eventId\": broken " + i).getBytes()))
+                        .get(SETUP_DEADLINE.toSeconds(), TimeUnit.SECONDS);
             }
         } catch (Exception e) {
             throw new IllegalStateException("could not write the malformed records", e);

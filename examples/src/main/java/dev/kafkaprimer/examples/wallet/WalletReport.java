@@ -37,6 +37,11 @@ record WalletReport(boolean keyed, int users, int events, Ledger ledger, Map<Str
         return outOfOrder.values().stream().mapToLong(Long::longValue).sum();
     }
 
+    /** The sum of all balances in the database: {@code select sum(balance) from balances} gives the same. */
+    long balanceTotal() {
+        return balances.values().stream().mapToLong(Long::longValue).sum();
+    }
+
     /** Users whose balance in the database differs from the ledger's. */
     List<String> mismatchedUsers() {
         List<String> mismatched = new ArrayList<>();
@@ -53,7 +58,8 @@ record WalletReport(boolean keyed, int users, int events, Ledger ledger, Map<Str
         List<String> mismatched = mismatchedUsers();
         String counts = "users=" + users + " events=" + events + " applied=" + applied() + " declined=" + declined()
                 + " redelivered=" + redelivered + " notified=" + notified + " dead-lettered=" + deadLettered
-                + " out-of-order=" + outOfOrderTotal() + String.format(" seconds=%.1f", seconds);
+                + " out-of-order=" + outOfOrderTotal() + " balance-total=" + balanceTotal()
+                + String.format(" seconds=%.1f", seconds);
         if (!keyed) {
             out.println("Without keys, one user's events were spread over partitions and consumers:");
             out.println("  " + outOfOrderTotal() + " events were applied after a later event of the same user ("

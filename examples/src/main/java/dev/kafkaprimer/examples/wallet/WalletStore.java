@@ -62,11 +62,11 @@ final class WalletStore implements AutoCloseable {
         }
         Properties sqlite = new Properties();
         // Several consumer threads (and, with --crash-consumer, a second process) write the same file:
-        // WAL lets readers and one writer work together, busy_timeout waits for the lock instead of failing,
-        // and IMMEDIATE transactions take the write lock up front so two writers never deadlock.
+        // WAL lets readers and one writer work together, and busy_timeout waits for the write lock instead of
+        // failing. Each transaction in apply() starts with a write (the event id), so it takes the write lock
+        // at its first statement and never has to upgrade a read lock (the classic SQLite deadlock).
         sqlite.setProperty("journal_mode", "WAL");
         sqlite.setProperty("busy_timeout", "30000");
-        sqlite.setProperty("transaction_mode", "IMMEDIATE");
         sqlite.setProperty("synchronous", "NORMAL");
         return new WalletStore(withoutAutoCommit(DriverManager.getConnection(url, sqlite)), false);
     }
@@ -155,7 +155,7 @@ final class WalletStore implements AutoCloseable {
             create.setString(1, userId);
             create.executeUpdate();
         }
-        // SQLite's IMMEDIATE transaction already holds the database's write lock; PostgreSQL locks the row.
+        // SQLite's transaction holds the database's write lock since its first insert; PostgreSQL locks the row.
         String select = "SELECT balance FROM balances WHERE user_id = ?" + (postgres ? " FOR UPDATE" : "");
         try (PreparedStatement query = connection.prepareStatement(select)) {
             query.setString(1, userId);
@@ -196,7 +196,7 @@ final class WalletStore implements AutoCloseable {
                 counts.put(rows.getString(1), rows.getLong(2));
             }
         }
-        connection.commit();
+        endReadTransaction();
         return counts;
     }
 
@@ -220,19 +220,20 @@ final class WalletStore implements AutoCloseable {
                 balances.put(rows.getString(1), rows.getLong(2));
             }
         }
-        connection.commit();
+        endReadTransaction();
         return balances;
     }
 
     /** How many distinct events have been recorded (applied or declined) so far. */
     long recordedEvents() throws SQLException {
+        long count;
         try (Statement statement = connection.createStatement();
              ResultSet row = statement.executeQuery("SELECT COUNT(*) FROM wallet_applied_events")) {
             row.next();
-            long count = row.getLong(1);
-            connection.commit();
-            return count;
+            count = row.getLong(1);
         }
+        endReadTransaction();
+        return count;
     }
 
     /** How many events were applied and how many declined, from the event table. */
@@ -245,8 +246,17 @@ final class WalletStore implements AutoCloseable {
                 counts.put(Outcome.valueOf(rows.getString(1)), rows.getInt(2));
             }
         }
-        connection.commit();
+        endReadTransaction();
         return counts;
+    }
+
+    /**
+     * Ends the read transaction so the next query sees what other connections committed since. Called only
+     * after the query's statement is closed: SQLite keeps a snapshot alive while a statement is open, and a
+     * commit made then would carry the old snapshot into the next transaction.
+     */
+    private void endReadTransaction() throws SQLException {
+        connection.commit();
     }
 
     @Override
