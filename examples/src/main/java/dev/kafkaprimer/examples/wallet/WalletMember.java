@@ -81,6 +81,11 @@ final class WalletMember implements AutoCloseable {
         return name;
     }
 
+    /** The partitions this member owns right now. */
+    java.util.Set<org.apache.kafka.common.TopicPartition> assignment() {
+        return loop.assignment();
+    }
+
     long processed() {
         return processed.get();
     }

@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A wallet member in a JVM of its own, so {@code --crash-consumer} can kill it the honest way: SIGKILL, no
- * commit, no clean close, no leaving the group. {@link #main} runs the member and prints
- * {@code processed N} every 50 events; the parent reads that to know when to strike.
+ * commit, no clean close, no leaving the group. {@link #main} runs the member and reports its progress on
+ * standard output; the parent reads that to know when to strike.
  */
 final class WalletMemberProcess {
 
@@ -40,29 +40,41 @@ final class WalletMemberProcess {
     }
 
     /**
+     * Waits until the member reports that it owns partitions.
+     *
+     * @throws IllegalStateException if it does not within {@code deadline}
+     */
+    void awaitAssignment(Duration deadline) throws IOException, InterruptedException {
+        if (awaitReport("assigned", 1, deadline) < 1) {
+            throw new IllegalStateException("the member JVM (pid " + pid() + ") got no partitions within "
+                    + deadline.toSeconds() + " s");
+        }
+    }
+
+    /**
      * Waits until the member has processed at least {@code events} events, or the deadline passes.
      *
      * @return what it reported last
      */
-    long awaitProcessed(long events, Duration deadline) throws IOException {
+    long awaitProcessed(long events, Duration deadline) throws IOException, InterruptedException {
+        return awaitReport("processed", events, deadline);
+    }
+
+    /** Reads the child's {@code WORD N} lines until N reaches {@code target}; returns the last N seen. */
+    private long awaitReport(String word, long target, Duration deadline) throws IOException, InterruptedException {
         long giveUpAt = System.nanoTime() + deadline.toNanos();
-        long processed = 0;
-        while (processed < events && System.nanoTime() < giveUpAt && process.isAlive()) {
+        long last = 0;
+        while (last < target && System.nanoTime() < giveUpAt && process.isAlive()) {
             if (!output.ready()) {
-                try {
-                    process.waitFor(20, TimeUnit.MILLISECONDS);  // the child prints every 50 events
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return processed;
-                }
+                process.waitFor(20, TimeUnit.MILLISECONDS);  // nothing printed yet; check again shortly
                 continue;
             }
             String line = output.readLine();
-            if (line != null && line.startsWith("processed ")) {
-                processed = Long.parseLong(line.substring("processed ".length()).trim());
+            if (line != null && line.startsWith(word + " ")) {
+                last = Long.parseLong(line.substring(word.length() + 1).trim());
             }
         }
-        return processed;
+        return last;
     }
 
     /** SIGKILL: the JVM dies at once, mid-transaction or mid-commit, exactly like a crash. */
@@ -75,13 +87,22 @@ final class WalletMemberProcess {
         return process.pid();
     }
 
-    /** Child JVM entry: {@code bootstrap topic group db notifierUri}. Runs until killed. */
+    /**
+     * Child JVM entry: {@code bootstrap topic group db notifierUri}. Prints {@code assigned N} once it owns
+     * partitions and {@code processed N} every 50 events; runs until killed.
+     */
     public static void main(String[] args) throws Exception {
         WalletMember.Settings settings = new WalletMember.Settings(args[0], args[1], args[2], args[3],
                 URI.create(args[4]));
         WalletMember member = WalletMember.start("wallet-child", settings);
         long reported = 0;
+        boolean assignedReported = false;
         while (member.failure() == null) {
+            if (!assignedReported && !member.assignment().isEmpty()) {
+                System.out.println("assigned " + member.assignment().size());
+                System.out.flush();
+                assignedReported = true;
+            }
             long processed = member.processed();
             if (processed / 50 > reported / 50) {
                 System.out.println("processed " + processed);

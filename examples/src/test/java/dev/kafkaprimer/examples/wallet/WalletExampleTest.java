@@ -1,0 +1,118 @@
+package dev.kafkaprimer.examples.wallet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.kafkaprimer.examples.PrimerRun;
+import dev.kafkaprimer.testkit.KafkaCluster;
+import dev.kafkaprimer.testkit.TestTopics;
+import dev.kafkaprimer.testkit.WithKafkaCluster;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@WithKafkaCluster
+class WalletExampleTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldMatchTheLedgerForEveryUser(KafkaCluster kafka, TestTopics topics) {
+        PrimerRun run = wallet(kafka, topics, TestDatabases.sqlite(dir), "--events", "2000", "--users", "40");
+
+        assertEquals(0, run.exitCode(), run::toString);
+        Map<String, Long> summary = summary(run, "OK");
+        assertEquals(2000, summary.get("applied") + summary.get("declined"));
+        assertEquals(summary.get("applied"), summary.get("notified"), "every applied event notified once");
+        assertEquals(0, summary.get("out-of-order"));
+        assertTrue(run.out().contains("failed on purpose and were retried"), run::toString);
+    }
+
+    @Test
+    void shouldMatchTheLedgerAfterAConsumerJvmIsKilled(KafkaCluster kafka, TestTopics topics) {
+        PrimerRun run = wallet(kafka, topics, TestDatabases.sqlite(dir), "--events", "3000", "--users", "40",
+                "--crash-consumer", "--seed", "7");
+
+        assertEquals(0, run.exitCode(), run::toString);
+        assertTrue(run.out().contains("SIGKILL"), run::toString);
+        Map<String, Long> summary = summary(run, "OK");
+        assertEquals(3000, summary.get("applied") + summary.get("declined"));
+        assertEquals(0, summary.get("out-of-order"));
+    }
+
+    @Test
+    void shouldSendMalformedRecordsToTheDeadLetterTopicAndStayCorrect(KafkaCluster kafka, TestTopics topics) {
+        PrimerRun run = wallet(kafka, topics, TestDatabases.sqlite(dir), "--events", "1000", "--users", "20",
+                "--malformed", "2");
+
+        assertEquals(0, run.exitCode(), run::toString);
+        Map<String, Long> summary = summary(run, "OK");
+        assertEquals(2, summary.get("dead-lettered"));
+        assertEquals(1000, summary.get("applied") + summary.get("declined"));
+    }
+
+    @Test
+    void shouldDeadLetterEventsWhoseNotificationNeverSucceeds(KafkaCluster kafka, TestTopics topics) {
+        PrimerRun run = wallet(kafka, topics, TestDatabases.sqlite(dir), "--events", "3", "--users", "1",
+                "--notify-failure-rate", "1");
+
+        // Balances are right (the database step succeeded); each failed notification is in the DLT, not lost.
+        assertEquals(0, run.exitCode(), run::toString);
+        Map<String, Long> summary = summary(run, "OK");
+        assertEquals(0, summary.get("notified"));
+        assertEquals(summary.get("applied"), summary.get("dead-lettered"));
+    }
+
+    @Test
+    void shouldShowWhatGoesWrongWithoutKeysAndStillExitZero(KafkaCluster kafka, TestTopics topics) {
+        PrimerRun run = wallet(kafka, topics, TestDatabases.sqlite(dir), "--events", "2000", "--users", "20",
+                "--no-key");
+
+        assertEquals(0, run.exitCode(), run::toString);
+        Map<String, Long> summary = summary(run, "LESSON \\(--no-key\\)");
+        assertTrue(summary.get("out-of-order") > 0, run::toString);
+        assertTrue(summary.get("mismatched-users") > 0, run::toString);
+    }
+
+    @Test
+    void shouldMatchTheLedgerOnPostgresql(KafkaCluster kafka, TestTopics topics) {
+        PrimerRun run = wallet(kafka, topics, TestDatabases.postgres(), "--events", "2000", "--users", "40");
+
+        assertEquals(0, run.exitCode(), run::toString);
+        assertEquals(0, summary(run, "OK").get("out-of-order"));
+    }
+
+    @Test
+    void shouldRefuseABadFailureRateNamingIt(KafkaCluster kafka) {
+        PrimerRun run = PrimerRun.of(Map.of(), "wallet", "--bootstrap-server", kafka.bootstrapServers(),
+                "--notify-failure-rate", "1.5");
+        assertEquals(2, run.exitCode(), run::toString);
+        assertTrue(run.err().contains("was '1.5'"), run::toString);
+    }
+
+    private static PrimerRun wallet(KafkaCluster kafka, TestTopics topics, String db, String... options) {
+        List<String> args = new ArrayList<>(List.of("wallet", "--bootstrap-server", kafka.bootstrapServers(),
+                "--topic", topics.next(), "--db", db, "--timeout", "120"));
+        args.addAll(List.of(options));
+        return PrimerRun.of(Map.of(), args.toArray(String[]::new));
+    }
+
+    /** The numbers of the summary line {@code wallet: VERDICT key=value ...}. */
+    private static Map<String, Long> summary(PrimerRun run, String verdict) {
+        Matcher line = Pattern.compile("(?m)^wallet: " + verdict + " (.*)$").matcher(run.out());
+        assertTrue(line.find(), "a 'wallet: " + verdict + "' line in:\n" + run);
+        Map<String, Long> numbers = new java.util.HashMap<>();
+        Matcher pair = Pattern.compile("([a-z-]+)=(\\d+)").matcher(line.group(1));
+        while (pair.find()) {
+            numbers.put(pair.group(1), Long.parseLong(pair.group(2)));
+        }
+        return numbers;
+    }
+}
