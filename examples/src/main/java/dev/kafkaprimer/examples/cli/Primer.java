@@ -59,7 +59,7 @@ public final class Primer {
             if (example.embeddedNodes() == 0) {
                 return example.run(parsed, null, out);
             }
-            try (KafkaConnection kafka = KafkaConnection.open(parsed, env, example.embeddedNodes(), out)) {
+            try (KafkaConnection kafka = KafkaConnection.open(parsed, env, example, out)) {
                 return example.run(parsed, kafka, out);
             }
         } catch (UsageException e) {
