@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 import dev.kafkaprimer.examples.broker.BrokerExample;
+import dev.kafkaprimer.examples.cluster.ClusterExample;
 import dev.kafkaprimer.examples.hello.HelloExample;
 
 /**
@@ -21,7 +22,8 @@ public final class Primer {
     /** Every example, in the order a learner meets them. */
     static final List<Example> EXAMPLES = List.of(
             new HelloExample(),
-            new BrokerExample());
+            new BrokerExample(),
+            new ClusterExample());
 
     private Primer() {
     }
