@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 
 import dev.kafkaprimer.examples.broker.BrokerExample;
 import dev.kafkaprimer.examples.cluster.ClusterExample;
+import dev.kafkaprimer.examples.failover.FailoverExample;
 import dev.kafkaprimer.examples.hello.HelloExample;
 
 /**
@@ -23,7 +24,8 @@ public final class Primer {
     static final List<Example> EXAMPLES = List.of(
             new HelloExample(),
             new BrokerExample(),
-            new ClusterExample());
+            new ClusterExample(),
+            new FailoverExample());
 
     private Primer() {
     }
