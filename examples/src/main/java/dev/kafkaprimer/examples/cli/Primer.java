@@ -11,6 +11,7 @@ import dev.kafkaprimer.examples.broker.BrokerExample;
 import dev.kafkaprimer.examples.cluster.ClusterExample;
 import dev.kafkaprimer.examples.failover.FailoverExample;
 import dev.kafkaprimer.examples.hello.HelloExample;
+import dev.kafkaprimer.examples.segments.SegmentsExample;
 
 /**
  * The entry point behind {@code ./primer}: lists the examples, runs one, or shows its {@code --help}.
@@ -25,7 +26,8 @@ public final class Primer {
             new HelloExample(),
             new BrokerExample(),
             new ClusterExample(),
-            new FailoverExample());
+            new FailoverExample(),
+            new SegmentsExample());
 
     private Primer() {
     }
