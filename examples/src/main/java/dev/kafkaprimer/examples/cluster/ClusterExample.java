@@ -140,7 +140,8 @@ public final class ClusterExample implements Example {
                 .collect(Collectors.joining(", "));
         out.println("   " + (observers.isEmpty()
                 ? "The broker is itself a voter: broker and controller in one process, like the note's compose file."
-                : "Brokers " + observers + " follow that log as observers: they learn leaders from it, they do not vote."));
+                : "Brokers " + observers + " follow that log as observers: they learn leaders from it, they do"
+                        + " not vote."));
         Node named = admin.describeCluster().controller().get(deadline.toSeconds(), TimeUnit.SECONDS);
         if (named != null && named.id() != quorum.leaderId()) {
             out.println("   (describeCluster().controller() answered broker " + named.id() + ": in KRaft clients cannot"
@@ -168,8 +169,8 @@ public final class ClusterExample implements Example {
                                      Duration deadline, PrintStream out) throws Exception {
         out.println("4. Producing two events per user, \"charge\" then \"deduct\", with the user id as the key:");
         Map<String, List<RecordMetadata>> byKey = new TreeMap<>();
-        try (KafkaProducer<String, String> producer =
-                     new KafkaProducer<>(producerConfig(servers, deadline), new StringSerializer(), new StringSerializer())) {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig(servers, deadline),
+                new StringSerializer(), new StringSerializer())) {
             Map<String, List<Future<RecordMetadata>>> pending = new TreeMap<>();
             for (String event : List.of("charge", "deduct")) {
                 for (String user : USERS) {

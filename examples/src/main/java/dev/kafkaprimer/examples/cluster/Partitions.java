@@ -26,7 +26,8 @@ final class Partitions {
      *
      * @throws IllegalStateException if that does not happen within {@code deadline}
      */
-    static Map<Integer, TopicPartitionInfo> awaitLeaders(Admin admin, String topic, Duration deadline) throws Exception {
+    static Map<Integer, TopicPartitionInfo> awaitLeaders(Admin admin, String topic, Duration deadline)
+            throws Exception {
         return WaitFor.until(deadline, () -> describe(admin, topic, deadline),
                         partitions -> partitions.values().stream()
                                 .allMatch(p -> p.leader() != null && p.isr().size() == p.replicas().size()))

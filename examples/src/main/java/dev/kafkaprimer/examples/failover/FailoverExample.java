@@ -41,7 +41,7 @@ public final class FailoverExample implements Example {
 
     @Override
     public String summary() {
-        return "stop the leader while producing: a new leader, nothing acknowledged lost; too few replicas refuse writes";
+        return "a leader broker fails while producing: re-election, no acknowledged loss; writes refused below min ISR";
     }
 
     @Override

@@ -65,6 +65,10 @@ final class FailoverRun {
         if (producer.crash() != null) {
             throw producer.crash();
         }
+        if (producing.isAlive()) {
+            throw new IllegalStateException("the producer did not settle its sends within "
+                    + deadline.multipliedBy(2).toSeconds() + " s of being stopped");
+        }
         reportProducer(producer);
         // stage 6: two brokers down, one in-sync replica left
         List<Integer> stoppedTwo = stopAllButLeader();
@@ -111,8 +115,8 @@ final class FailoverRun {
                 : "") + " elected broker " + after.leader().id() + " from the in-sync replicas: "
                 + PartitionView.describe(after));
         awaitAcks(producer, producer.acknowledgedCount() + ACKS_TO_SEE);
-        out.println("   The producer kept going: " + producer.acknowledgedCount() + " acknowledged, " + producer.failed()
-                + " failed; its sends to the vanished leader were retried to the new one.");
+        out.println("   The producer kept going: " + producer.acknowledgedCount() + " acknowledged, "
+                + producer.failed() + " failed; its sends to the vanished leader were retried to the new one.");
         return after.leader().id();
     }
 
@@ -188,7 +192,8 @@ final class FailoverRun {
                     accepted.error());
         }
         out.println("7. Restarted brokers " + brokers + ": every replica in sync again after " + inSyncMs + " ms; an"
-                + " acks=all write is accepted at partition " + WATCHED + ", offset " + accepted.written().offset() + ".");
+                + " acks=all write is accepted at partition " + WATCHED + ", offset " + accepted.written().offset()
+                + ".");
     }
 
     private void awaitAcks(ContinuousProducer producer, int atLeast) throws Exception {

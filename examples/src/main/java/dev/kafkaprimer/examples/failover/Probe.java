@@ -22,13 +22,14 @@ record Probe(RecordMetadata written, Throwable error, long tookMs) {
     enum Retries {
         /** No retries (and so no idempotence): the first error is the answer. */
         NONE,
-        /** Retries, idempotent, as a production producer runs: the error ends as a timeout after a short delivery.timeout.ms. */
+        /** Retries and idempotence, as in production: the error ends as a timeout after delivery.timeout.ms. */
         UNTIL_DELIVERY_TIMEOUT
     }
 
     static final Duration SHORT_DELIVERY_TIMEOUT = Duration.ofSeconds(3);
 
-    static Probe send(String servers, String topic, int partition, String value, Retries retries) throws InterruptedException {
+    static Probe send(String servers, String topic, int partition, String value, Retries retries)
+            throws InterruptedException {
         long began = System.nanoTime();
         try (KafkaProducer<String, String> producer =
                      new KafkaProducer<>(config(servers, retries), new StringSerializer(), new StringSerializer())) {

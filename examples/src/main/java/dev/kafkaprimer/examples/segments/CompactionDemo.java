@@ -25,7 +25,7 @@ final class CompactionDemo {
 
     static final List<String> USERS = List.of("user-1", "user-2", "user-3");
     static final int VALUES_PER_USER = 5;
-    /** Roll a segment when a record arrives this long after the segment's first: the newest segment is never cleaned. */
+    /** Roll a segment when a record comes this long after the segment's first: the newest is never cleaned. */
     static final Duration SEGMENT_MS = Duration.ofMillis(100);
     private static final Duration HOLD_OFF = Duration.ofHours(1);
 

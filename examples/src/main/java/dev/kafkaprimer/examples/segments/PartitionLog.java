@@ -6,16 +6,20 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import dev.kafkaprimer.testkit.EmbeddedKafkaCluster;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.LogDirDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -65,6 +69,23 @@ final class PartitionLog {
     Optional<List<SegmentFile>> segments() throws Exception {
         Optional<Path> directory = directory();
         return directory.isEmpty() ? Optional.empty() : Optional.of(SegmentFile.in(directory.get()));
+    }
+
+    /**
+     * Bytes the partition takes on each broker holding a replica, as {@code Admin.describeLogDirs} reports them:
+     * what can be learnt about the disk without access to it.
+     */
+    Map<Integer, Long> sizeByBroker() throws Exception {
+        List<Integer> brokers = admin.describeCluster().nodes().get(deadline.toSeconds(), TimeUnit.SECONDS).stream()
+                .map(Node::id).toList();
+        Map<Integer, Map<String, LogDirDescription>> directories = admin.describeLogDirs(brokers).allDescriptions()
+                .get(deadline.toSeconds(), TimeUnit.SECONDS);
+        Map<Integer, Long> sizes = new TreeMap<>();
+        directories.forEach((broker, byDirectory) -> byDirectory.values().stream()
+                .map(directory -> directory.replicaInfos().get(partition))
+                .filter(Objects::nonNull)
+                .forEach(replica -> sizes.merge(broker, replica.size(), Long::sum)));
+        return sizes;
     }
 
     /**

@@ -7,7 +7,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
+import dev.kafkaprimer.examples.cli.ExampleOptions;
 import dev.kafkaprimer.examples.cli.WaitFor;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
@@ -123,9 +125,12 @@ final class RetentionDemo {
             out.println("   Beside each .log: an .index (offset → position in the file) and a .timeindex"
                     + " (timestamp → offset).");
         } else {
-            out.println("3. The segment files are on the broker's disk, which this example cannot see with "
-                    + "--bootstrap-server; run it without to list them. The partition holds offsets "
-                    + log.startOffset() + ".." + (log.endOffset() - 1) + ".");
+            out.println("3. The segment files are on the broker's disk, which this example cannot see on a cluster"
+                    + " given by address; run it without " + ExampleOptions.BOOTSTRAP_SERVER + " to list them.");
+            out.println("   Admin.describeLogDirs tells their total: " + log.sizeByBroker().entrySet().stream()
+                    .map(e -> String.format("%,d bytes on broker %d", e.getValue(), e.getKey()))
+                    .collect(Collectors.joining(", ")) + ", for offsets " + log.startOffset() + ".."
+                    + (log.endOffset() - 1) + ".");
         }
     }
 
@@ -175,7 +180,8 @@ final class RetentionDemo {
             resetting.seek(log.partition(), 0);
             ConsumerRecords<String, String> records = WaitFor.until(deadline,
                     () -> resetting.poll(Duration.ofMillis(200)), r -> !r.isEmpty())
-                    .orElseThrow(() -> new IllegalStateException("no record read within " + deadline.toSeconds() + " s"));
+                    .orElseThrow(() -> new IllegalStateException("no record read within " + deadline.toSeconds()
+                            + " s"));
             out.println("   with auto.offset.reset=earliest, it is moved to the log start instead: the first record"
                     + " it reads is at offset " + records.iterator().next().offset() + ". (With latest it would skip"
                     + " to the end.)");

@@ -49,7 +49,7 @@ public final class SegmentsExample implements Example {
 
     @Override
     public String summary() {
-        return "a partition's segment files on disk; retention deletes whole old segments; compaction keeps the last value per key";
+        return "segment files on disk; retention deletes whole old segments; compaction keeps the last value per key";
     }
 
     @Override
