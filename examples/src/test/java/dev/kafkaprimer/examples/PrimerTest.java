@@ -16,7 +16,9 @@ class PrimerTest {
     void shouldListEveryExampleWhenRunWithoutArguments() {
         PrimerRun run = PrimerRun.of(Map.of());
         assertEquals(0, run.exitCode(), run::toString);
-        assertTrue(run.out().contains("hello ") && run.out().contains("broker "), run::toString);
+        for (String name : new String[] {"hello", "broker", "cluster", "failover", "segments"}) {
+            assertTrue(run.out().contains("  " + name + " "), name + " listed: " + run);
+        }
     }
 
     @Test
@@ -24,7 +26,8 @@ class PrimerTest {
         PrimerRun run = PrimerRun.of(Map.of(), "helo");
         assertEquals(2, run.exitCode(), run::toString);
         assertTrue(run.err().contains("unknown example 'helo'"), run::toString);
-        assertTrue(run.err().contains("Valid names: hello, keys, wallet, broker"), run::toString);
+        assertTrue(run.err().contains("Valid names: hello, keys, wallet, cluster, failover, segments, broker"),
+                run::toString);
     }
 
     @Test

@@ -139,14 +139,24 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
         return List.of(node(id).logDir());
     }
 
+    /**
+     * How {@link #stopNode} stops a broker: {@link BrokerStop#CONTROLLED} unless the cluster was built with
+     * {@link Builder#brokerStop}{@code (ABRUPT)} or the broker setting {@code controlled.shutdown.enable=false}.
+     */
+    public BrokerStop brokerStop() {
+        return BrokerStop.of(brokerSettings);
+    }
+
     /** Whether node {@code id} is running (it was not stopped, or was restarted). */
     public synchronized boolean isRunning(int id) {
         return node(id).isRunning();
     }
 
     /**
-     * Shuts node {@code id} down and waits until it has stopped. A broker first hands over the leadership of
-     * its partitions (a controlled shutdown), so the controller elects new leaders among the in-sync replicas.
+     * Shuts node {@code id} down and waits until it has stopped. With {@link BrokerStop#CONTROLLED} (the default)
+     * a broker first hands over the leadership of its partitions, so the controller elects new leaders among the
+     * in-sync replicas at once; with {@link BrokerStop#ABRUPT} it just goes, and the controller elects new
+     * leaders only once it has missed the broker's heartbeats for {@code broker.session.timeout.ms} (3 s here).
      *
      * @throws IllegalArgumentException if there is no node {@code id}
      * @throws IllegalStateException if it is already stopped, or the cluster is closed
@@ -430,6 +440,21 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
                 throw new IllegalArgumentException("broker property " + name + " must have a value, was null");
             }
             brokerProperties.put(name, value);
+            return this;
+        }
+
+        /**
+         * How {@link EmbeddedKafkaCluster#stopNode} stops brokers (default {@link BrokerStop#CONTROLLED}); use
+         * {@link BrokerStop#ABRUPT} to watch the controller detect a broker that vanished. It sets the broker
+         * property {@link BrokerStop#brokerProperties()}, like {@link #brokerProperty} would.
+         *
+         * @throws IllegalArgumentException if {@code mode} is null
+         */
+        public Builder brokerStop(BrokerStop mode) {
+            if (mode == null) {
+                throw new IllegalArgumentException("brokerStop must be CONTROLLED or ABRUPT, was null");
+            }
+            mode.brokerProperties().forEach(this::brokerProperty);
             return this;
         }
 

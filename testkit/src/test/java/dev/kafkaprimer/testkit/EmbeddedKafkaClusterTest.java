@@ -82,6 +82,9 @@ class EmbeddedKafkaClusterTest {
         IllegalArgumentException port = assertThrows(IllegalArgumentException.class,
                 () -> EmbeddedKafkaCluster.builder().port(70_000));
         assertTrue(port.getMessage().contains("70000"), port.getMessage());
+        IllegalArgumentException stop = assertThrows(IllegalArgumentException.class,
+                () -> EmbeddedKafkaCluster.builder().brokerStop(null));
+        assertTrue(stop.getMessage().contains("was null"), stop.getMessage());
     }
 
     @Test
@@ -89,6 +92,7 @@ class EmbeddedKafkaClusterTest {
         IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> kafka.stopNode(42));
         assertTrue(error.getMessage().contains("42") && error.getMessage().contains("[1]"), error.getMessage());
         assertEquals(Set.of(1), Set.copyOf(kafka.brokerIds()));
+        assertEquals(BrokerStop.CONTROLLED, kafka.brokerStop());
     }
 
     static List<ConsumerRecord<String, String>> readAll(KafkaCluster kafka, String topic, int expected) {

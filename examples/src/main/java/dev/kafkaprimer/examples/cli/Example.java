@@ -1,6 +1,7 @@
 package dev.kafkaprimer.examples.cli;
 
 import java.io.PrintStream;
+import java.util.Map;
 
 /**
  * One runnable concept: {@code ./primer NAME [options]}. Implementations are small classes that tell what
@@ -23,6 +24,15 @@ public interface Example {
      */
     default int embeddedNodes() {
         return 1;
+    }
+
+    /**
+     * Broker settings for the embedded cluster, on top of the testkit's defaults, e.g. a retention check every
+     * half second instead of every five minutes. They are printed when the cluster starts, and never applied to
+     * a cluster given by {@code --bootstrap-server}.
+     */
+    default Map<String, String> embeddedBrokerProperties() {
+        return Map.of();
     }
 
     /**

@@ -3,6 +3,8 @@ package dev.kafkaprimer.examples.cli;
 import java.io.PrintStream;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 import dev.kafkaprimer.testkit.EmbeddedKafkaCluster;
 
@@ -36,7 +38,7 @@ public final class KafkaConnection implements AutoCloseable {
      *
      * @throws UsageException if the given address does not look like {@code HOST:PORT[,HOST:PORT...]}
      */
-    static KafkaConnection open(ParsedOptions options, Map<String, String> env, int embeddedNodes, PrintStream out) {
+    static KafkaConnection open(ParsedOptions options, Map<String, String> env, Example example, PrintStream out) {
         Optional<String> given = options.value(ExampleOptions.BOOTSTRAP_SERVER);
         String source = ExampleOptions.BOOTSTRAP_SERVER;
         if (given.isEmpty() && env.get(ENV) != null && !env.get(ENV).isBlank()) {
@@ -48,10 +50,18 @@ public final class KafkaConnection implements AutoCloseable {
             out.println("Using the Kafka cluster at " + servers + " (from " + source + ").");
             return new KafkaConnection(servers, null);
         }
+        int embeddedNodes = example.embeddedNodes();
         out.println("No " + ExampleOptions.BOOTSTRAP_SERVER + " and no " + ENV + ": starting an embedded Kafka "
                 + (embeddedNodes == 1 ? "broker" : "cluster of " + embeddedNodes + " brokers")
                 + " in this JVM (Apache Kafka " + KafkaVersion.current() + ", KRaft mode)...");
-        EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.start(embeddedNodes);
+        EmbeddedKafkaCluster.Builder builder = EmbeddedKafkaCluster.builder().nodes(embeddedNodes);
+        Map<String, String> settings = new TreeMap<>(example.embeddedBrokerProperties());
+        settings.forEach(builder::brokerProperty);
+        if (!settings.isEmpty()) {
+            out.println("Broker settings for this example: " + settings.entrySet().stream()
+                    .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")) + ".");
+        }
+        EmbeddedKafkaCluster cluster = builder.start();
         out.println("Embedded Kafka is up in " + cluster.startupTime().toMillis() + " ms at "
                 + cluster.bootstrapServers() + ".");
         return new KafkaConnection(cluster.bootstrapServers(), cluster);

@@ -8,8 +8,11 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 import dev.kafkaprimer.examples.broker.BrokerExample;
+import dev.kafkaprimer.examples.cluster.ClusterExample;
+import dev.kafkaprimer.examples.failover.FailoverExample;
 import dev.kafkaprimer.examples.hello.HelloExample;
 import dev.kafkaprimer.examples.keys.KeysExample;
+import dev.kafkaprimer.examples.segments.SegmentsExample;
 import dev.kafkaprimer.examples.wallet.WalletExample;
 
 /**
@@ -25,6 +28,9 @@ public final class Primer {
             new HelloExample(),
             new KeysExample(),
             new WalletExample(),
+            new ClusterExample(),
+            new FailoverExample(),
+            new SegmentsExample(),
             new BrokerExample());
 
     private Primer() {
@@ -63,7 +69,7 @@ public final class Primer {
             if (example.embeddedNodes() == 0) {
                 return example.run(parsed, null, out);
             }
-            try (KafkaConnection kafka = KafkaConnection.open(parsed, env, example.embeddedNodes(), out)) {
+            try (KafkaConnection kafka = KafkaConnection.open(parsed, env, example, out)) {
                 return example.run(parsed, kafka, out);
             }
         } catch (UsageException e) {

@@ -1,0 +1,78 @@
+package dev.kafkaprimer.examples.failover;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Map;
+
+import dev.kafkaprimer.examples.cli.Example;
+import dev.kafkaprimer.examples.cli.ExampleOptions;
+import dev.kafkaprimer.examples.cli.KafkaConnection;
+import dev.kafkaprimer.examples.cli.ParsedOptions;
+import dev.kafkaprimer.examples.cli.UsageException;
+import dev.kafkaprimer.testkit.BrokerStop;
+import dev.kafkaprimer.testkit.EmbeddedKafkaCluster;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/**
+ * What the controller does when a broker fails, and what {@code acks=all} with {@code min.insync.replicas=2}
+ * promises, decomposed into the following stages.
+ * <ol>
+ *   <li>create a topic with 3 partitions, replication factor 3 and {@code min.insync.replicas=2};</li>
+ *   <li>start an idempotent {@code acks=all} producer sending numbered values on a background thread;</li>
+ *   <li>stop the broker leading partition 0 abruptly (no controlled shutdown): the controller notices the missed
+ *       heartbeats, fences it and elects a new leader; print how long that took while the producer keeps going;</li>
+ *   <li>restart that broker and watch it rejoin the in-sync replicas;</li>
+ *   <li>stop the producer;</li>
+ *   <li>stop two brokers: with one in-sync replica left, {@code acks=all} writes are refused, not silently lost;</li>
+ *   <li>bring them back: writes are accepted again;</li>
+ *   <li>read every record back: {@code failover: acknowledged=N read=N lost=0 duplicates=0}.</li>
+ * </ol>
+ * It stops and restarts brokers, so it runs only on the embedded cluster it starts itself: with
+ * {@code --bootstrap-server} (or {@code KAFKA_BOOTSTRAP_SERVERS}) it changes nothing and exits with code 2.
+ * Exit code 1 if an acknowledged value was lost or a value was read twice.
+ */
+public final class FailoverExample implements Example {
+
+    @Override
+    public String name() {
+        return "failover";
+    }
+
+    @Override
+    public String summary() {
+        return "a leader broker fails while producing: re-election, no acknowledged loss; writes refused below min ISR";
+    }
+
+    @Override
+    public ExampleOptions options() {
+        return new ExampleOptions()
+                .value("--topic", "NAME", "failover-demo", "the topic to create and use")
+                .value("--timeout", "SECONDS", "30", "deadline for each wait, e.g. for a new leader");
+    }
+
+    @Override
+    public int embeddedNodes() {
+        return 3;
+    }
+
+    /** Brokers that stop without handing leadership over, as a crashed broker would. */
+    @Override
+    public Map<String, String> embeddedBrokerProperties() {
+        return BrokerStop.ABRUPT.brokerProperties();
+    }
+
+    @Override
+    public int run(ParsedOptions args, KafkaConnection kafka, PrintStream out) throws Exception {
+        EmbeddedKafkaCluster cluster = kafka.embedded().orElseThrow(() -> new UsageException("failover stops and"
+                + " restarts brokers, so it runs only on the embedded cluster it starts itself; nothing was changed"
+                + " at " + kafka.bootstrapServers() + ". Run it without " + ExampleOptions.BOOTSTRAP_SERVER
+                + " and with " + KafkaConnection.ENV + " unset."));
+        Duration deadline = Duration.ofSeconds(args.integer("--timeout", 5, 3600));
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                // Bound every Admin call; a stopped broker must not make a call hang.
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) deadline.toMillis()))) {
+            return new FailoverRun(cluster, admin, args.string("--topic"), deadline, out).run();
+        }
+    }
+}
