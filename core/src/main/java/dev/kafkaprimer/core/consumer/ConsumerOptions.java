@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -13,6 +12,7 @@ import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import dev.kafkaprimer.core.config.SecretMasking;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.GroupProtocol;
 
@@ -86,8 +86,6 @@ public final class ConsumerOptions {
             "the broker sets it for the group (broker setting group.consumer.session.timeout.ms)",
             ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
             "the broker sets it for the group (broker setting group.consumer.heartbeat.interval.ms)");
-    private static final List<String> SECRET_WORDS =
-            List.of("password", "passphrase", "secret", "token", "sasl.jaas.config");
 
     private final String bootstrapServers;
     private final String groupId;
@@ -297,7 +295,7 @@ public final class ConsumerOptions {
     @Override
     public String toString() {
         String shownProperties = new TreeMap<>(properties).entrySet().stream()
-                .map(e -> e.getKey() + "=" + (isSecret(e.getKey()) ? "[hidden]" : e.getValue()))
+                .map(e -> e.getKey() + "=" + SecretMasking.display(e.getKey(), e.getValue()))
                 .collect(Collectors.joining(", ", "{", "}"));
         return "ConsumerOptions{bootstrapServers=" + bootstrapServers + ", groupId=" + groupId
                 + (topicPattern != null ? ", topicPattern=" + topicPattern : ", topics=" + topics)
@@ -308,12 +306,6 @@ public final class ConsumerOptions {
                 + ", retry=" + retry + ", deadLetterTimeout=" + deadLetterTimeout
                 + ", maxPollRecords=" + maxPollRecords + ", pollTimeout=" + pollTimeout
                 + ", properties=" + shownProperties + "}";
-    }
-
-    /** Whether a setting holds a secret, judged by its name: passwords, tokens, JAAS config, private keys. */
-    static boolean isSecret(String name) {
-        String lower = name.toLowerCase(Locale.ROOT);
-        return lower.endsWith(".key") || SECRET_WORDS.stream().anyMatch(lower::contains);
     }
 
     private static String notBlank(String value, String name) {
