@@ -141,6 +141,8 @@ public final class WalletExample implements Example {
                     out.println("4. Killed member 1 (pid " + child.pid() + ", SIGKILL) after it had processed "
                             + processed + " events: no commit, no goodbye. Starting a new member to take over.");
                     members.add(WalletMember.start("wallet-member-replacement", settings));
+                } else {
+                    out.println("4. No crash this time (--crash-consumer kills a member's JVM mid-run).");
                 }
 
                 // stage 5: wait for the group to catch up
