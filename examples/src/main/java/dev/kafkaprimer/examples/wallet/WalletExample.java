@@ -174,6 +174,7 @@ public final class WalletExample implements Example {
                 .maxBlock(SETUP_DEADLINE).build();
         Map<Integer, Set<String>> usersByPartition = new TreeMap<>();
         Map<Integer, Integer> eventsByPartition = new TreeMap<>();
+        long began = System.nanoTime();
         try (JsonProducer<String, WalletEvent> producer = JsonProducer.create(options)) {
             List<CompletableFuture<SendResult>> sends = new ArrayList<>(events.size());
             for (WalletEvent event : events) {
@@ -185,8 +186,9 @@ public final class WalletExample implements Example {
                 eventsByPartition.merge(sent.partition(), 1, Integer::sum);
             }
         }
-        out.println("3. Produced " + events.size() + " events " + (keyed ? "with key = userId" : "WITHOUT keys")
-                + "; where they went:");
+        double seconds = (System.nanoTime() - began) / 1e9;
+        out.printf("3. Produced %d events %s in %.1f s (%.0f/s), all acknowledged; where they went:%n",
+                events.size(), keyed ? "with key = userId" : "WITHOUT keys", seconds, events.size() / seconds);
         for (Map.Entry<Integer, Set<String>> partition : usersByPartition.entrySet()) {
             out.println("   partition " + partition.getKey() + ": " + partition.getValue().size() + " users, "
                     + eventsByPartition.get(partition.getKey()) + " events");
