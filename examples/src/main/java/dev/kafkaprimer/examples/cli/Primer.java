@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 import dev.kafkaprimer.examples.broker.BrokerExample;
 import dev.kafkaprimer.examples.cluster.ClusterExample;
 import dev.kafkaprimer.examples.failover.FailoverExample;
+import dev.kafkaprimer.examples.groups.GroupsExample;
 import dev.kafkaprimer.examples.hello.HelloExample;
 import dev.kafkaprimer.examples.keys.KeysExample;
 import dev.kafkaprimer.examples.segments.SegmentsExample;
@@ -27,6 +28,7 @@ public final class Primer {
     static final List<Example> EXAMPLES = List.of(
             new HelloExample(),
             new KeysExample(),
+            new GroupsExample(),
             new WalletExample(),
             new ClusterExample(),
             new FailoverExample(),
