@@ -13,6 +13,7 @@ import dev.kafkaprimer.examples.failover.FailoverExample;
 import dev.kafkaprimer.examples.groups.GroupsExample;
 import dev.kafkaprimer.examples.hello.HelloExample;
 import dev.kafkaprimer.examples.keys.KeysExample;
+import dev.kafkaprimer.examples.offsets.OffsetsExample;
 import dev.kafkaprimer.examples.segments.SegmentsExample;
 import dev.kafkaprimer.examples.wallet.WalletExample;
 
@@ -29,6 +30,7 @@ public final class Primer {
             new HelloExample(),
             new KeysExample(),
             new GroupsExample(),
+            new OffsetsExample(),
             new WalletExample(),
             new ClusterExample(),
             new FailoverExample(),
