@@ -36,6 +36,8 @@ final class Deliveries {
     }
 
     /**
+     * The end check's numbers.
+     *
      * @param produced   records the broker acknowledged
      * @param processed  distinct records handed to a member
      * @param duplicates hand-overs of a record that had been handed over before

@@ -128,8 +128,9 @@ public final class GroupsExample implements Example {
                 long sent = producer.stop();
                 out.println("6. Stopped producing after " + sent + " records. Waiting until the group has been "
                         + "handed every one...");
-                awaitAllProcessed(deliveries, members, timeout);
-                out.println("   All handed over. The members leave one by one; each leave is one more rebalance:");
+                out.println(awaitAllProcessed(deliveries, members, timeout)
+                        ? "   All handed over. The members leave one by one; each leave is one more rebalance:"
+                        : "   Gave up waiting after " + timeout.toSeconds() + " s. The members leave one by one:");
                 while (members.size() > 0) {
                     members.leave(members.oldest());
                     awaitTakenOver(members, timeout);
@@ -207,12 +208,12 @@ public final class GroupsExample implements Example {
     }
 
     /** Waits (bounded) until no acknowledged record is missing from what the members were handed. */
-    private static void awaitAllProcessed(Deliveries deliveries, Members members, Duration timeout)
+    private static boolean awaitAllProcessed(Deliveries deliveries, Members members, Duration timeout)
             throws Exception {
-        WaitFor.until(timeout, () -> {
+        return WaitFor.until(timeout, () -> {
             members.checkRunning();
             return deliveries.counts();
-        }, counts -> counts.skipped() == 0);
+        }, counts -> counts.skipped() == 0).isPresent();
     }
 
     /** Prints committed vs log-end offsets per partition; returns the total lag. */

@@ -73,7 +73,11 @@ final class Members implements AutoCloseable {
         return union.size() == partitions && total == partitions;
     }
 
-    /** @throws IllegalStateException if a live member's loop stopped on its own */
+    /**
+     * Fails fast when a member can no longer take part.
+     *
+     * @throws IllegalStateException if a live member's loop stopped on its own
+     */
     void checkRunning() {
         for (GroupMember member : live) {
             if (member.failure() != null) {

@@ -71,11 +71,6 @@ final class SteadyProducer implements AutoCloseable {
         }
     }
 
-    /** Records handed to the producer so far. */
-    long sent() {
-        return sent.get();
-    }
-
     /** Why sending stopped on its own, if it did; null while it runs. */
     Throwable failure() {
         return failure.get();
