@@ -110,13 +110,16 @@ final class GroupMember {
      * prints that) and says goodbye to the coordinator, which rebalances at once instead of waiting for a
      * session to time out.
      *
-     * @throws IllegalStateException if the loop did not finish within {@code timeout}
+     * @throws IllegalStateException if the loop did not finish within {@code timeout}, or ended with a failure
      */
     void leave(Duration timeout) throws InterruptedException {
         boolean finished = loop.close(timeout);
         thread.join(timeout.toMillis());
         if (!finished || thread.isAlive()) {
             throw new IllegalStateException(name + " did not leave the group within " + timeout.toSeconds() + " s");
+        }
+        if (failure != null) {
+            throw new IllegalStateException(name + " failed: " + failure, failure);
         }
     }
 
