@@ -206,6 +206,7 @@ public final class CommitLoop<V> implements Runnable, AutoCloseable {
      * The partitions this member owns right now, as of its last rebalance.
      *
      * @return an immutable snapshot; empty before the first assignment and after the loop stopped
+     * @see ConsumerOptions.Builder#rebalanceListener(RebalanceListener) to be told of each change instead
      */
     public Set<TopicPartition> assignment() {
         return state.get() == State.RUNNING ? control.assignment() : Set.of();

@@ -101,6 +101,7 @@ public final class ConsumerOptions {
     private final Duration deadLetterTimeout;
     private final int maxPollRecords;
     private final Duration pollTimeout;
+    private final RebalanceListener rebalanceListener;
     private final Map<String, Object> properties;
 
     private ConsumerOptions(Builder builder) {
@@ -118,6 +119,7 @@ public final class ConsumerOptions {
         this.deadLetterTimeout = builder.deadLetterTimeout;
         this.maxPollRecords = builder.maxPollRecords;
         this.pollTimeout = builder.pollTimeout;
+        this.rebalanceListener = builder.rebalanceListener;
         this.properties = Map.copyOf(builder.properties);
     }
 
@@ -283,6 +285,15 @@ public final class ConsumerOptions {
     }
 
     /**
+     * Who is told when a rebalance changes the loop's partitions.
+     *
+     * @return the listener; {@link RebalanceListener#NONE} unless one was given
+     */
+    public RebalanceListener rebalanceListener() {
+        return rebalanceListener;
+    }
+
+    /**
      * The other client settings, passed through unchanged.
      *
      * @return an immutable map; may contain secrets, so do not log it
@@ -305,6 +316,7 @@ public final class ConsumerOptions {
                         ? "(" + commitEveryRecords + " records or " + commitInterval + ")" : "")
                 + ", retry=" + retry + ", deadLetterTimeout=" + deadLetterTimeout
                 + ", maxPollRecords=" + maxPollRecords + ", pollTimeout=" + pollTimeout
+                + (rebalanceListener == RebalanceListener.NONE ? "" : ", rebalanceListener=given")
                 + ", properties=" + shownProperties + "}";
     }
 
@@ -342,6 +354,7 @@ public final class ConsumerOptions {
         private Duration deadLetterTimeout = DEFAULT_DEAD_LETTER_TIMEOUT;
         private int maxPollRecords = DEFAULT_MAX_POLL_RECORDS;
         private Duration pollTimeout = DEFAULT_POLL_TIMEOUT;
+        private RebalanceListener rebalanceListener = RebalanceListener.NONE;
         private final Map<String, Object> properties = new LinkedHashMap<>();
 
         private Builder(String bootstrapServers, String groupId, List<String> topics, Pattern topicPattern) {
@@ -474,6 +487,19 @@ public final class ConsumerOptions {
          */
         public Builder pollTimeout(Duration pollTimeout) {
             this.pollTimeout = positive(pollTimeout, "pollTimeout");
+            return this;
+        }
+
+        /**
+         * Who to tell when a rebalance assigns, revokes or loses partitions of the loop; see
+         * {@link RebalanceListener} for the thread it runs on. Every loop built from these options tells the
+         * same listener: to know which of several members changed, give each its own options.
+         *
+         * @param listener called on the loop thread, once per change; not null
+         * @return this builder
+         */
+        public Builder rebalanceListener(RebalanceListener listener) {
+            this.rebalanceListener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 

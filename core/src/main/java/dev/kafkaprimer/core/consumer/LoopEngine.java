@@ -40,7 +40,7 @@ final class LoopEngine<V> {
         this.consumer = new KafkaConsumer<>(ClientProperties.consumer(options),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.offsets = new OffsetTracker(consumer, options);
-        this.ownership = new PartitionOwnership(consumer, offsets, control);
+        this.ownership = new PartitionOwnership(consumer, offsets, control, options.rebalanceListener());
         this.deadLetters = new DeadLetterPublisher(options);
         this.processor = new RecordProcessor<>(values, handler, options.retry(), deadLetters, this::awaitRetry);
     }

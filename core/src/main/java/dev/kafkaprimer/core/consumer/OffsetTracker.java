@@ -105,7 +105,11 @@ final class OffsetTracker {
         try {
             consumer.commitSync(pending);
             remember(pending);
-        } catch (RebalanceInProgressException | CommitFailedException e) {
+        } catch (RebalanceInProgressException e) {
+            // Routine with cooperative rebalancing: a member keeps processing the partitions it keeps while the
+            // group rebalances, and the broker takes no commits until that is over. The next commit retries.
+            LOG.info("Commit of {} waits for the rebalance in progress; left pending", pending);
+        } catch (CommitFailedException e) {
             LOG.warn("Could not commit {}, left pending (a later commit includes them, or the partitions' next "
                     + "owner reads those records again): {}", pending, e.toString());
         }

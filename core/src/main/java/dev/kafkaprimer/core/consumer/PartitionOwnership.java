@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The loop's rebalance listener: knows which partitions this member owns, commits finished work for
- * partitions it gives up cleanly, and none for partitions it lost. Kafka calls it on the loop thread, from
- * inside {@code poll()} (and {@code close()}).
+ * partitions it gives up cleanly, and none for partitions it lost, then tells the options'
+ * {@link RebalanceListener}. Kafka calls it on the loop thread, from inside {@code poll()} (and {@code close()}).
  */
 final class PartitionOwnership implements ConsumerRebalanceListener {
 
@@ -22,13 +22,16 @@ final class PartitionOwnership implements ConsumerRebalanceListener {
     private final Consumer<byte[], byte[]> consumer;
     private final OffsetTracker offsets;
     private final LoopControl control;
+    private final RebalanceListener listener;
     private final Set<TopicPartition> owned = new HashSet<>();
     private boolean holding;
 
-    PartitionOwnership(Consumer<byte[], byte[]> consumer, OffsetTracker offsets, LoopControl control) {
+    PartitionOwnership(Consumer<byte[], byte[]> consumer, OffsetTracker offsets, LoopControl control,
+                       RebalanceListener listener) {
         this.consumer = consumer;
         this.offsets = offsets;
         this.control = control;
+        this.listener = listener;
     }
 
     boolean owns(TopicPartition partition) {
@@ -52,10 +55,14 @@ final class PartitionOwnership implements ConsumerRebalanceListener {
         if (holding) {
             consumer.pause(partitions);
         }
-        publish("assigned", partitions);
+        publish();
+        tell(RebalanceEvent.Change.ASSIGNED, partitions);
     }
 
-    /** Given up in a rebalance, cleanly: commit what was finished, so the next owner starts right after it. */
+    /**
+     * Given up in a rebalance, cleanly: commit what was finished, so the next owner starts right after it. If
+     * that commit fails, the loop stops with the failure and the listener is not told.
+     */
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
         try {
@@ -63,8 +70,9 @@ final class PartitionOwnership implements ConsumerRebalanceListener {
         } finally {
             offsets.forget(partitions);
             owned.removeAll(partitions);
-            publish("revoked", partitions);
+            publish();
         }
+        tell(RebalanceEvent.Change.REVOKED, partitions);
     }
 
     /**
@@ -76,13 +84,23 @@ final class PartitionOwnership implements ConsumerRebalanceListener {
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
         offsets.forget(partitions);
         owned.removeAll(partitions);
-        publish("lost", partitions);
+        publish();
+        tell(RebalanceEvent.Change.LOST, partitions);
     }
 
-    private void publish(String change, Collection<TopicPartition> partitions) {
-        if (!partitions.isEmpty()) {
-            LOG.info("Partitions {}: {}; now owning {}", change, partitions, owned);
-        }
+    /** Shares the new assignment with other threads ({@link CommitLoop#assignment()}). */
+    private void publish() {
         control.assignment(Set.copyOf(owned));
+    }
+
+    /** Logs and reports a change; Kafka also calls back with no partitions, which changes nothing. */
+    private void tell(RebalanceEvent.Change change, Collection<TopicPartition> partitions) {
+        if (partitions.isEmpty()) {
+            return;
+        }
+        LOG.info("Partitions {}: {}; now owning {}", change, partitions, owned);
+        // Read here, on the loop thread, where the consumer may be used: the generation this change belongs to.
+        int generation = consumer.groupMetadata().generationId();
+        listener.onRebalance(new RebalanceEvent(change, Set.copyOf(partitions), Set.copyOf(owned), generation));
     }
 }

@@ -67,7 +67,10 @@ public final class BrokerExample implements Example {
             stopped.await();
             return 0;
         }
-        stopped.await(seconds, TimeUnit.SECONDS);
+        if (stopped.await(seconds, TimeUnit.SECONDS)) {
+            // Ctrl-C or SIGTERM came first: the hook closed the cluster, and the JVM, already exiting, keeps its hooks.
+            return 0;
+        }
         Runtime.getRuntime().removeShutdownHook(hook);
         cluster.close();
         out.println("Stopped; data deleted.");

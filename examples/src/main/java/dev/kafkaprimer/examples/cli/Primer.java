@@ -10,8 +10,10 @@ import java.util.stream.Collectors;
 import dev.kafkaprimer.examples.broker.BrokerExample;
 import dev.kafkaprimer.examples.cluster.ClusterExample;
 import dev.kafkaprimer.examples.failover.FailoverExample;
+import dev.kafkaprimer.examples.groups.GroupsExample;
 import dev.kafkaprimer.examples.hello.HelloExample;
 import dev.kafkaprimer.examples.keys.KeysExample;
+import dev.kafkaprimer.examples.offsets.OffsetsExample;
 import dev.kafkaprimer.examples.segments.SegmentsExample;
 import dev.kafkaprimer.examples.wallet.WalletExample;
 
@@ -27,6 +29,8 @@ public final class Primer {
     static final List<Example> EXAMPLES = List.of(
             new HelloExample(),
             new KeysExample(),
+            new GroupsExample(),
+            new OffsetsExample(),
             new WalletExample(),
             new ClusterExample(),
             new FailoverExample(),

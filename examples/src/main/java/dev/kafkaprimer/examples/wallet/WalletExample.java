@@ -21,6 +21,7 @@ import dev.kafkaprimer.core.producer.ProducerOptions;
 import dev.kafkaprimer.core.producer.SendResult;
 import dev.kafkaprimer.examples.cli.Example;
 import dev.kafkaprimer.examples.cli.ExampleOptions;
+import dev.kafkaprimer.examples.cli.FreshTopic;
 import dev.kafkaprimer.examples.cli.KafkaConnection;
 import dev.kafkaprimer.examples.cli.ParsedOptions;
 import dev.kafkaprimer.examples.cli.UsageException;
@@ -105,8 +106,8 @@ public final class WalletExample implements Example {
              TopicAdmin topics = TopicAdmin.connect(kafka.bootstrapServers(), SETUP_DEADLINE);
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             store.prepare(!args.flag("--keep-db"));
-            WalletTopics.recreate(topics, topic, partitions, SETUP_DEADLINE);
-            WalletTopics.recreate(topics, topic + ".DLT", partitions, SETUP_DEADLINE);
+            FreshTopic.recreate(topics, topic, partitions, SETUP_DEADLINE);
+            FreshTopic.recreate(topics, topic + ".DLT", partitions, SETUP_DEADLINE);
             String group = "wallet-" + UUID.randomUUID().toString().substring(0, 8);
             out.println("1. Prepared: topic '" + topic + "' (" + partitions + " partitions, dead letters in '" + topic
                     + ".DLT'), database " + WalletStore.jdbcUrl(db) + (args.flag("--keep-db") ? " (kept)" : " (empty)")

@@ -1,16 +1,19 @@
-package dev.kafkaprimer.examples.wallet;
+package dev.kafkaprimer.examples.cli;
 
 import java.time.Duration;
 
 import dev.kafkaprimer.core.admin.TopicAdmin;
 import org.apache.kafka.common.KafkaException;
 
-/** A fresh topic for each run: delete what an earlier run left, then create it anew. */
-final class WalletTopics {
+/**
+ * A fresh topic for each run, so that what an example counts is only what it wrote: delete what an earlier
+ * run left, then create it anew.
+ */
+public final class FreshTopic {
 
     private static final long POLL_MS = 100;
 
-    private WalletTopics() {
+    private FreshTopic() {
     }
 
     /**
@@ -19,7 +22,7 @@ final class WalletTopics {
      *
      * @throws IllegalStateException if that does not happen within the deadline
      */
-    static void recreate(TopicAdmin admin, String topic, int partitions, Duration deadline)
+    public static void recreate(TopicAdmin admin, String topic, int partitions, Duration deadline)
             throws InterruptedException {
         long giveUpAt = System.nanoTime() + deadline.toNanos();
         KafkaException last = null;

@@ -1,0 +1,105 @@
+package dev.kafkaprimer.examples.offsets;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import dev.kafkaprimer.core.consumer.CommitLoop;
+import dev.kafkaprimer.core.consumer.ConsumerOptions;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * A group member on a {@link CommitLoop} of its own thread that hands each record it processed to the main
+ * thread, which prints them in order. It can stop by itself after a given offset: it then closes its own loop
+ * from the handler, so that record is the last one it finishes and commits.
+ */
+final class Reader implements AutoCloseable {
+
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final BlockingQueue<ConsumerRecord<String, Entry>> processed = new LinkedBlockingQueue<>();
+    private final CommitLoop<Entry> loop;
+    private final Thread thread;
+    private volatile Throwable failure;
+
+    private Reader(ConsumerOptions options, long lastOffset) {
+        this.loop = CommitLoop.forJson(options, Entry.class, record -> {
+            processed.add(record);
+            if (record.offset() == lastOffset) {
+                // From the loop thread close() does not wait: the loop stops once this handler returns, then
+                // commits the offset after this record.
+                stop();
+            }
+        });
+        this.thread = new Thread(this::runLoop, "offsets-reader");
+    }
+
+    /** Starts a reader that keeps going until closed. */
+    static Reader start(ConsumerOptions options) {
+        return start(options, -1);
+    }
+
+    /** Starts a reader that stops by itself once it finished the record at {@code lastOffset}. */
+    static Reader start(ConsumerOptions options, long lastOffset) {
+        Reader reader = new Reader(options, lastOffset);
+        reader.thread.start();
+        return reader;
+    }
+
+    private void stop() {
+        loop.close(Duration.ZERO);
+    }
+
+    private void runLoop() {
+        try {
+            loop.run();
+        } catch (RuntimeException | Error e) {
+            failure = e;
+        }
+    }
+
+    /**
+     * The next record this reader processed, in the order it did.
+     *
+     * @throws IllegalStateException if none comes within {@code timeout}, or the loop failed
+     */
+    ConsumerRecord<String, Entry> next(Duration timeout) throws InterruptedException {
+        ConsumerRecord<String, Entry> record = processed.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (record == null) {
+            throw new IllegalStateException("no record was processed within " + timeout.toSeconds() + " s"
+                    + (failure == null ? "" : "; the loop failed: " + failure), failure);
+        }
+        return record;
+    }
+
+    /** Replays from the oldest record; the future tells the new position of each owned partition. */
+    CompletableFuture<Map<TopicPartition, Long>> seekToBeginning() {
+        return loop.seekToBeginning();
+    }
+
+    /**
+     * Waits until the loop has stopped (committed and closed its consumer).
+     *
+     * @throws IllegalStateException if it is still running after {@code timeout}, or it failed
+     */
+    void awaitStopped(Duration timeout) throws InterruptedException {
+        thread.join(timeout.toMillis());
+        if (thread.isAlive()) {
+            throw new IllegalStateException("the reader did not stop within " + timeout.toSeconds() + " s");
+        }
+        if (failure != null) {
+            throw new IllegalStateException("the reader failed: " + failure, failure);
+        }
+    }
+
+    /** Stops the loop, which commits what it finished, and waits for it. */
+    @Override
+    public void close() throws InterruptedException {
+        loop.close(CLOSE_TIMEOUT);
+        awaitStopped(CLOSE_TIMEOUT);
+    }
+}
