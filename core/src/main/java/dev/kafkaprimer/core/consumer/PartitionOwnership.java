@@ -7,6 +7,7 @@ import java.util.Set;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,13 +67,29 @@ final class PartitionOwnership implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
         try {
-            offsets.commitNow(partitions);
+            commitRevoked(partitions);
         } finally {
             offsets.forget(partitions);
             owned.removeAll(partitions);
             publish();
         }
         tell(RebalanceEvent.Change.REVOKED, partitions);
+    }
+
+    /**
+     * Commits before partitions go. Closing the consumer revokes its partitions too, and close() may have
+     * woken the consumer just after the loop had stopped polling: that wake-up then surfaces here, once. It
+     * only asked the loop to stop, which it is doing, so the commit is made again rather than lost.
+     */
+    private void commitRevoked(Collection<TopicPartition> partitions) {
+        try {
+            offsets.commitNow(partitions);
+        } catch (WakeupException e) {
+            if (!control.isClosing()) {
+                throw e;
+            }
+            offsets.commitNow(partitions);
+        }
     }
 
     /**
