@@ -7,11 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import dev.kafkaprimer.core.consumer.ConsumerOptions;
 import dev.kafkaprimer.core.producer.ProducerOptions;
@@ -180,6 +185,29 @@ class ClientSecurityTest {
                         "KAFKA_SASL_USERNAME", "bob", "KAFKA_SASL_PASSWORD", SECRET)));
         assertTrue(kerberos.getMessage().contains("need KAFKA_SASL_MECHANISM"), kerberos.getMessage());
         assertFalse(kerberos.getMessage().contains("s3cr3t"), kerberos.getMessage());
+    }
+
+    @Test
+    void shouldAcceptEveryClientFileOfTheReadme() throws IOException {
+        // Given the README's .properties blocks, with their store files made to exist here
+        String readme = Files.readString(Path.of("../README.md"));
+        String section = readme.substring(readme.indexOf("## Connecting to a real cluster"));
+        section = section.substring(0, section.indexOf("\n## ", 3));
+        Files.writeString(dir.resolve("truststore.p12"), "x");
+        Files.writeString(dir.resolve("client.p12"), "x");
+        Matcher block = Pattern.compile("```properties\n(.*?)```", Pattern.DOTALL).matcher(section);
+        List<SecurityProtocol> protocols = new ArrayList<>();
+        while (block.find()) {
+            Properties file = new Properties();
+            file.load(new StringReader(block.group(1).replace("/etc/kafka/", dir + "/")));
+
+            // When ClientSecurity reads each, then it accepts it as the protocol it names
+            ClientSecurity security = ClientSecurity.fromProperties(file);
+            assertEquals(file.getProperty("security.protocol"), security.protocol().name);
+            protocols.add(security.protocol());
+        }
+        assertEquals(List.of(SecurityProtocol.PLAINTEXT, SecurityProtocol.SSL, SecurityProtocol.SSL,
+                SecurityProtocol.SASL_SSL, SecurityProtocol.SASL_SSL, SecurityProtocol.SASL_PLAINTEXT), protocols);
     }
 
     @Test

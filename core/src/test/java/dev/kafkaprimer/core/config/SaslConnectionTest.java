@@ -7,10 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -27,6 +30,7 @@ import dev.kafkaprimer.testkit.SaslUser;
 import dev.kafkaprimer.testkit.TestTopics;
 import dev.kafkaprimer.testkit.TrustStore;
 import dev.kafkaprimer.testkit.WithKafkaCluster;
+import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.junit.jupiter.api.Test;
@@ -121,6 +125,63 @@ class SaslConnectionTest {
         for (String secret : List.of(password, WRONG_PASSWORD, trustPassword)) {
             List<String> leaks = texts.stream().filter(text -> text.contains(secret)).toList();
             assertEquals(List.of(), leaks, "a password was shown");
+        }
+    }
+
+    @Test
+    void shouldSendWithTheReadmeExample(EmbeddedKafkaCluster kafka, TestTopics topics) throws Exception {
+        // Given the client file ./primer broker --security sasl_ssl would write for this cluster
+        Path clientFile = Files.createTempDirectory("readme-").resolve("client.properties");
+        Files.writeString(clientFile, kafka.clientProperties().entrySet().stream()
+                .map(e -> e.getKey() + "=" + (e.getValue() instanceof Password p ? p.value() : e.getValue()))
+                .collect(Collectors.joining("\n")));
+        String topic = topics.next();
+
+        // When the README's example runs with it, then the record is stored
+        ReadmeSnippet.send(kafka.bootstrapServers(), topic, clientFile);
+        Files.delete(clientFile);
+        Files.delete(clientFile.getParent());
+        TrustStore trust = kafka.trustStore().orElseThrow();
+        try (TopicAdmin admin = TopicAdmin.connect(kafka.bootstrapServers(), security(kafka,
+                SaslMechanism.SCRAM_SHA_512, user(kafka).password().value()), Duration.ofSeconds(30))) {
+            assertEquals(1, admin.describeTopic(topic).partitions().size());
+        }
+        // And the file's security is the one the factories build
+        assertEquals(ClientSecurity.sasl(SaslMechanism.SCRAM_SHA_512, user(kafka).name(),
+                user(kafka).password().value()).withTruststore(trust.location(), trust.password().value()),
+                ClientSecurity.fromProperties(kafka.clientProperties()));
+    }
+
+    @Test
+    void shouldShowTheExampleInTheReadmeAsCompiledHere() throws Exception {
+        String source = Files.readString(Path.of("src/test/java/dev/kafkaprimer/core/config/SaslConnectionTest.java"));
+        String readme = Files.readString(Path.of("../README.md"));
+        String start = "// README-security:" + "start";
+        String end = "// README-security:" + "end";
+        String between = source.substring(source.lastIndexOf(start) + start.length(), source.lastIndexOf(end));
+        String block = normalized(between);
+        assertTrue(normalized(readme).contains(block), "README.md must show the example as compiled here:\n" + block);
+    }
+
+    private static String normalized(String text) {
+        return text.lines().map(String::strip).filter(line -> !line.isEmpty()).collect(Collectors.joining("\n"));
+    }
+
+    /** The README's security example; the text between the markers is in README.md as it is. */
+    static final class ReadmeSnippet {
+
+        private ReadmeSnippet() {
+        }
+
+        static void send(String bootstrapServers, String topic, Path clientFile) {
+            // README-security:start
+            ClientSecurity security = ClientSecurity.load(clientFile);  // checked here: names any wrong setting
+            ProducerOptions options = ProducerOptions.builder(bootstrapServers).security(security).build();
+            try (JsonProducer<String, String> producer = JsonProducer.create(options)) {
+                producer.sendAndWait(topic, "order-17", "placed", Duration.ofSeconds(10));
+                System.out.println("sent with " + security);  // passwords print as [hidden]
+            }
+            // README-security:end
         }
     }
 
