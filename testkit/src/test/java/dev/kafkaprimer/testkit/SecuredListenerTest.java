@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,8 +53,9 @@ class SecuredListenerTest {
         try (Admin admin = Admin.create(client)) {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
 
-            // Then the topic is there
-            assertTrue(admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic));
+            // Then the topic is there, once the broker has heard of it from the controller
+            Await.until(Duration.ofSeconds(30), "topic " + topic + " listed",
+                    () -> admin.listTopics().names().toCompletionStage().toCompletableFuture().join().contains(topic));
         }
         assertEquals("SASL_SSL", client.get("security.protocol"));
         assertTrue(kafka.toString().contains("SASL_SSL"), kafka.toString());
