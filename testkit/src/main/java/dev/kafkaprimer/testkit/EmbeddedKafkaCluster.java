@@ -5,10 +5,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -16,9 +20,14 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.config.SslConfigs;
+import org.apache.kafka.common.config.types.Password;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,10 +45,25 @@ import org.slf4j.LoggerFactory;
  * cluster works, no initial rebalance delay (a group's first consumer starts at once), a small log-cleaner
  * buffer so several brokers fit in one JVM, and fewer internal-topic partitions for quicker first use.
  *
+ * <p><b>Security.</b> Clients connect over PLAINTEXT unless {@link Builder#security} chooses {@code SSL},
+ * {@code SASL_SSL} or {@code SASL_PLAINTEXT} for the client listener. TLS uses a certificate signed by a
+ * throwaway CA that {@code keytool} makes at start; SASL users are written into the cluster's first metadata for
+ * SCRAM and into the listener's JAAS settings for PLAIN. Brokers replicate over a second, PLAINTEXT listener on
+ * loopback ({@link #plaintextBootstrapServers()}), and controllers keep theirs: only what clients see changes.
+ * {@link #clientProperties()} is what a client needs to get in.
+ *
+ * <pre>{@code
+ * try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.builder().security(SecurityProtocol.SASL_SSL).start()) {
+ *     Map<String, Object> client = new HashMap<>(kafka.clientProperties());  // SCRAM-SHA-512, trust store
+ *     client.put("bootstrap.servers", kafka.bootstrapServers());
+ * }
+ * }</pre>
+ *
  * <p><b>Lifecycle.</b> {@link Builder#start()} formats fresh storage in a temporary directory, starts every
  * node and returns once every broker has registered with the controller. {@link #close()} stops brokers,
  * then controllers, and deletes the temporary directory, also after a failed test. A JVM that is killed
- * leaves the directory behind under {@code java.io.tmpdir} ({@code kafka-primer-*}).
+ * leaves the directory behind under {@code java.io.tmpdir} ({@code kafka-primer-*}), with the TLS files
+ * and keys in it.
  *
  * <pre>{@code
  * try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.builder().nodes(3).start()) {
@@ -55,6 +79,9 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaCluster.class);
     private static final int FIRST_CONTROLLER_ID = 1001;
+    private static final List<String> SASL_MECHANISMS = List.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512");
+    private static final String PLAIN_LOGIN_MODULE = "org.apache.kafka.common.security.plain.PlainLoginModule";
+    private static final String SCRAM_LOGIN_MODULE = "org.apache.kafka.common.security.scram.ScramLoginModule";
 
     private final Path dataDirectory;
     private final Map<Integer, EmbeddedNode> nodes;
@@ -63,12 +90,17 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
     private final String quorumVoters;
     private final Duration startupTimeout;
     private final int brokerCount;
+    private final SecurityProtocol securityProtocol;
+    private final List<SaslUser> saslUsers;
+    private TlsFiles tls;
     private Duration startupTime = Duration.ZERO;
     private boolean closed;
 
     private EmbeddedKafkaCluster(Builder builder) {
         this.brokerCount = builder.nodes;
         this.startupTimeout = builder.startupTimeout;
+        this.securityProtocol = builder.securityProtocol;
+        this.saslUsers = List.copyOf(builder.saslUsers);
         try {
             this.dataDirectory = Files.createTempDirectory("kafka-primer-");
         } catch (IOException e) {
@@ -96,9 +128,66 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
         return builder().nodes(nodes).start();
     }
 
+    /**
+     * The {@code bootstrap.servers} value for clients: the client listener, which speaks
+     * {@link #securityProtocol()}; such clients also need {@link #clientProperties()}.
+     */
     @Override
     public String bootstrapServers() {
         return brokerNodes().map(EmbeddedNode::clientAddress).collect(Collectors.joining(","));
+    }
+
+    /**
+     * Addresses of a PLAINTEXT listener on every broker: the client listener itself for a PLAINTEXT cluster,
+     * else the internal listener the brokers replicate over. For test set-up and checks that should not depend
+     * on the security under test; real clusters rarely offer one.
+     */
+    public String plaintextBootstrapServers() {
+        return brokerNodes().map(EmbeddedNode::plaintextAddress).collect(Collectors.joining(","));
+    }
+
+    /** The protocol of the client listener at {@link #bootstrapServers()}: PLAINTEXT unless built otherwise. */
+    public SecurityProtocol securityProtocol() {
+        return securityProtocol;
+    }
+
+    /**
+     * The store that makes clients trust the client listener's certificate, for SSL and SASL_SSL clusters.
+     *
+     * @return the trust store, or empty when the client listener does not use TLS
+     */
+    public Optional<TrustStore> trustStore() {
+        return Optional.ofNullable(tls).map(TlsFiles::trustStore);
+    }
+
+    /** The users the SASL listener accepts (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512); empty without SASL. */
+    public List<SaslUser> saslUsers() {
+        return saslUsers;
+    }
+
+    /**
+     * What a kafka-clients client needs besides {@code bootstrap.servers} to connect to {@link #bootstrapServers()}:
+     * {@code security.protocol}; for TLS the trust store; for SASL the mechanism SCRAM-SHA-512 and a JAAS line
+     * with the first of {@link #saslUsers()}. Passwords are {@link Password}s, which kafka-clients takes as they
+     * are and which print as {@code [hidden]}.
+     *
+     * @return an unmodifiable map, in the order a {@code client.properties} file would list them
+     */
+    public Map<String, Object> clientProperties() {
+        Map<String, Object> client = new LinkedHashMap<>();
+        client.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, securityProtocol.name);
+        trustStore().ifPresent(trust -> {
+            client.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, trust.location().toString());
+            client.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, trust.type());
+            client.put(SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, trust.password());
+        });
+        if (!saslUsers.isEmpty()) {
+            SaslUser user = saslUsers.get(0);
+            client.put(SaslConfigs.SASL_MECHANISM, "SCRAM-SHA-512");
+            client.put(SaslConfigs.SASL_JAAS_CONFIG, new Password(SCRAM_LOGIN_MODULE + " required username=\""
+                    + user.name() + "\" password=\"" + user.password().value() + "\";"));
+        }
+        return Collections.unmodifiableMap(client);
     }
 
     @Override
@@ -222,15 +311,19 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
     @Override
     public String toString() {
         return "EmbeddedKafkaCluster{brokers=" + brokerIds() + ", controllers=" + controllerIds()
-                + ", bootstrapServers=" + bootstrapServers() + "}";
+                + ", bootstrapServers=" + bootstrapServers()
+                + (securityProtocol == SecurityProtocol.PLAINTEXT ? "" : " (" + securityProtocol + ")") + "}";
     }
 
     private void startAll() {
         long began = System.nanoTime();
         String clusterId = Uuid.randomUuid().toString();
         try {
+            Map<String, String> security = securitySettings();
+            brokerSettings.putAll(security);
+            controllerSettings.putAll(security);
             for (EmbeddedNode node : nodes.values()) {
-                node.format(clusterId);
+                node.format(clusterId, scramArguments());
             }
             // Controllers start without waiting for each other; a broker's startup waits for the quorum, so
             // brokers start in parallel rather than one after another.
@@ -257,6 +350,49 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
         LOG.info("Embedded Kafka cluster up in {} ms: {}", startupTime.toMillis(), this);
     }
 
+    /**
+     * Broker settings for a secured client listener, all prefixed with {@code listener.name.<listener>.} so they
+     * apply to it alone. TLS: the key store with the certificate the throwaway CA signed. SASL: the mechanisms, and
+     * for PLAIN the users and passwords themselves (PLAIN checks them against this list; SCRAM checks the salted
+     * credentials stored in the cluster metadata, see {@link #scramArguments()}).
+     */
+    private Map<String, String> securitySettings() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        if (securityProtocol == SecurityProtocol.PLAINTEXT) {
+            return settings;
+        }
+        String prefix = "listener.name." + EmbeddedNode.clientListener(securityProtocol).toLowerCase(Locale.ROOT) + ".";
+        if (securityProtocol == SecurityProtocol.SSL || securityProtocol == SecurityProtocol.SASL_SSL) {
+            tls = TlsFiles.create(dataDirectory.resolve("tls"));
+            settings.put(prefix + SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG, tls.brokerKeyStore().toString());
+            settings.put(prefix + SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, "PKCS12");
+            settings.put(prefix + SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG, tls.brokerKeyStorePassword().value());
+            settings.put(prefix + SslConfigs.SSL_KEY_PASSWORD_CONFIG, tls.brokerKeyStorePassword().value());
+        }
+        if (securityProtocol == SecurityProtocol.SASL_SSL || securityProtocol == SecurityProtocol.SASL_PLAINTEXT) {
+            settings.put(prefix + "sasl.enabled.mechanisms", String.join(",", SASL_MECHANISMS));
+            StringBuilder plain = new StringBuilder(PLAIN_LOGIN_MODULE + " required");
+            saslUsers.forEach(user -> plain.append(" user_").append(user.name()).append("=\"")
+                    .append(user.password().value()).append('"'));
+            settings.put(prefix + "plain.sasl.jaas.config", plain.append(';').toString());
+            for (String scram : List.of("scram-sha-256", "scram-sha-512")) {
+                settings.put(prefix + scram + ".sasl.jaas.config", SCRAM_LOGIN_MODULE + " required;");
+            }
+        }
+        return settings;
+    }
+
+    /** {@code kafka-storage.sh format --add-scram} arguments: each user, for both SCRAM mechanisms. */
+    private List<String> scramArguments() {
+        List<String> arguments = new ArrayList<>();
+        for (SaslUser user : saslUsers) {
+            for (String mechanism : List.of("SCRAM-SHA-256", "SCRAM-SHA-512")) {
+                arguments.add(mechanism + "=[name=" + user.name() + ",password=" + user.password().value() + "]");
+            }
+        }
+        return arguments;
+    }
+
     private void start(EmbeddedNode node) {
         node.start(node.role().votesInQuorum() ? controllerSettings : brokerSettings, quorumVoters);
     }
@@ -265,7 +401,8 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
     private void awaitRegisteredBrokers(Predicate<Set<Integer>> ready, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Map<String, Object> config = Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                // The PLAINTEXT listener: registration is what is checked here, not the client listener's security.
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, plaintextBootstrapServers(),
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
         Set<Integer> seen = Set.of();
@@ -310,24 +447,25 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
 
     private static Map<Integer, EmbeddedNode> layOutNodes(Builder builder, Path dataDirectory) {
         Map<Integer, EmbeddedNode> laidOut = new LinkedHashMap<>();
+        SecurityProtocol protocol = builder.securityProtocol;
         if (builder.nodes == 1) {
-            laidOut.put(1, newNode(1, NodeRole.COMBINED, dataDirectory, builder.firstPort));
+            laidOut.put(1, newNode(1, NodeRole.COMBINED, dataDirectory, protocol, builder.firstPort));
             return laidOut;
         }
         for (int id = 1; id <= builder.nodes; id++) {
             int port = builder.firstPort == 0 ? 0 : builder.firstPort + id - 1;
-            laidOut.put(id, newNode(id, NodeRole.BROKER, dataDirectory, port));
+            laidOut.put(id, newNode(id, NodeRole.BROKER, dataDirectory, protocol, port));
         }
         for (int i = 0; i < Math.min(3, builder.nodes); i++) {
             int id = FIRST_CONTROLLER_ID + i;
-            laidOut.put(id, newNode(id, NodeRole.CONTROLLER, dataDirectory, 0));
+            laidOut.put(id, newNode(id, NodeRole.CONTROLLER, dataDirectory, protocol, 0));
         }
         return laidOut;
     }
 
-    private static EmbeddedNode newNode(int id, NodeRole role, Path dataDirectory, int port) {
-        Path logDir = dataDirectory.resolve("node-" + id);
-        return port == 0 ? new EmbeddedNode(id, role, logDir) : new EmbeddedNode(id, role, logDir, port);
+    private static EmbeddedNode newNode(int id, NodeRole role, Path dataDirectory, SecurityProtocol protocol,
+                                        int port) {
+        return new EmbeddedNode(id, role, dataDirectory.resolve("node-" + id), protocol, port);
     }
 
     private static Map<String, String> defaultSettings(int brokers) {
@@ -395,10 +533,15 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
      * extra broker settings. Not thread-safe; {@link #start()} copies what it needs.
      */
     public static final class Builder {
+        /** The user a SASL cluster gets when none is added. */
+        public static final String DEFAULT_SASL_USER = "primer";
+
         private int nodes = 1;
         private int firstPort;
         private Duration startupTimeout = Duration.ofSeconds(90);
         private final Map<String, String> brokerProperties = new LinkedHashMap<>();
+        private SecurityProtocol securityProtocol = SecurityProtocol.PLAINTEXT;
+        private final List<SaslUser> saslUsers = new ArrayList<>();
 
         private Builder() {
         }
@@ -459,6 +602,53 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
         }
 
         /**
+         * The protocol of the listener clients use; default PLAINTEXT.
+         * <ul>
+         *   <li>{@code SSL}: TLS with a certificate for {@code 127.0.0.1} and {@code localhost}, signed by a
+         *       throwaway CA made with the JDK's {@code keytool} at start (a few seconds); clients need
+         *       {@link EmbeddedKafkaCluster#trustStore()}.</li>
+         *   <li>{@code SASL_SSL}: the same TLS, and a user name and password checked with PLAIN, SCRAM-SHA-256 or
+         *       SCRAM-SHA-512 (users: {@link #saslUser}).</li>
+         *   <li>{@code SASL_PLAINTEXT}: the same users without TLS, so passwords (with PLAIN) cross the network in
+         *       the clear; for comparison only.</li>
+         * </ul>
+         * Brokers replicate and talk to the controllers over PLAINTEXT listeners on loopback either way; see
+         * {@link EmbeddedKafkaCluster#plaintextBootstrapServers()}.
+         *
+         * @param protocol the client listener's protocol
+         * @return this builder
+         * @throws IllegalArgumentException if {@code protocol} is null
+         */
+        public Builder security(SecurityProtocol protocol) {
+            if (protocol == null) {
+                throw new IllegalArgumentException("security must be one of PLAINTEXT, SSL, SASL_SSL, SASL_PLAINTEXT,"
+                        + " was null");
+            }
+            this.securityProtocol = protocol;
+            return this;
+        }
+
+        /**
+         * Adds a user the SASL listener accepts with PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512. Without any, a SASL
+         * cluster gets one user {@value #DEFAULT_SASL_USER} with a random password (see
+         * {@link EmbeddedKafkaCluster#saslUsers()}).
+         *
+         * @param user the name and password
+         * @return this builder
+         * @throws IllegalArgumentException if {@code user} is null or its name was added before
+         */
+        public Builder saslUser(SaslUser user) {
+            if (user == null) {
+                throw new IllegalArgumentException("saslUser must not be null");
+            }
+            if (saslUsers.stream().anyMatch(known -> known.name().equals(user.name()))) {
+                throw new IllegalArgumentException("SASL user '" + user.name() + "' was added twice");
+            }
+            saslUsers.add(user);
+            return this;
+        }
+
+        /**
          * How long {@link #start()} and {@link #restartNode} wait for brokers to register. Default 90 s.
          *
          * @throws IllegalArgumentException if not positive
@@ -478,6 +668,15 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
          *         had started is stopped and its data deleted
          */
         public EmbeddedKafkaCluster start() {
+            boolean sasl = securityProtocol == SecurityProtocol.SASL_SSL
+                    || securityProtocol == SecurityProtocol.SASL_PLAINTEXT;
+            if (!sasl && !saslUsers.isEmpty()) {
+                throw new IllegalStateException("SASL users were added, but the client listener is "
+                        + securityProtocol + "; choose security(SASL_SSL) or security(SASL_PLAINTEXT)");
+            }
+            if (sasl && saslUsers.isEmpty()) {
+                saslUsers.add(SaslUser.of(DEFAULT_SASL_USER, TlsFiles.randomSecret()));
+            }
             EmbeddedKafkaCluster cluster = new EmbeddedKafkaCluster(this);
             cluster.startAll();
             return cluster;

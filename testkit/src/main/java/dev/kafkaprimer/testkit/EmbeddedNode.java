@@ -4,12 +4,14 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
@@ -22,30 +24,38 @@ import org.apache.kafka.server.common.MetadataVersion;
  */
 final class EmbeddedNode {
 
-    static final String CLIENT_LISTENER = "PLAINTEXT";
     static final String CONTROLLER_LISTENER = "CONTROLLER";
+    /** The PLAINTEXT listener brokers replicate over when the client listener is secured. */
+    static final String INTERNAL_LISTENER = "INTERNAL";
 
     private final int id;
     private final NodeRole role;
+    private final SecurityProtocol clientProtocol;
     private final int clientPort;
+    private final int internalPort;
     private final int controllerPort;
     private final Path logDir;
     private KafkaRaftServer server;
 
-    EmbeddedNode(int id, NodeRole role, Path logDir) {
+    /**
+     * A node whose client listener speaks {@code clientProtocol} on {@code clientPort} (0: a free port). With
+     * any protocol but PLAINTEXT, a broker also gets a PLAINTEXT listener on a free loopback port for
+     * replication between brokers.
+     */
+    EmbeddedNode(int id, NodeRole role, Path logDir, SecurityProtocol clientProtocol, int clientPort) {
         this.id = id;
         this.role = role;
         this.logDir = logDir;
-        this.clientPort = role.servesClients() ? FreePorts.next() : -1;
+        this.clientProtocol = clientProtocol;
+        boolean broker = role.servesClients();
+        this.clientPort = !broker ? -1 : clientPort == 0 ? FreePorts.next() : clientPort;
+        this.internalPort = broker && clientProtocol != SecurityProtocol.PLAINTEXT ? FreePorts.next() : -1;
         this.controllerPort = role.votesInQuorum() ? FreePorts.next() : -1;
     }
 
-    EmbeddedNode(int id, NodeRole role, Path logDir, int clientPort) {
-        this.id = id;
-        this.role = role;
-        this.logDir = logDir;
-        this.clientPort = clientPort;
-        this.controllerPort = role.votesInQuorum() ? FreePorts.next() : -1;
+    /** The client listener's name: the protocol's own name, e.g. {@code SASL_SSL}. */
+    static String clientListener(SecurityProtocol protocol) {
+        return protocol.name;
     }
 
     int id() {
@@ -69,6 +79,11 @@ final class EmbeddedNode {
         return "127.0.0.1:" + clientPort;
     }
 
+    /** {@code 127.0.0.1:port} of a PLAINTEXT listener: the internal one when the client listener is secured. */
+    String plaintextAddress() {
+        return "127.0.0.1:" + (internalPort == -1 ? clientPort : internalPort);
+    }
+
     /** This node's entry in {@code controller.quorum.voters}: {@code id@host:port}. */
     String voterEntry() {
         return id + "@127.0.0.1:" + controllerPort;
@@ -78,7 +93,7 @@ final class EmbeddedNode {
      * Writes {@code meta.properties} and the bootstrap metadata into the log directory, as
      * {@code kafka-storage.sh format} does. Needed once, before the first start.
      */
-    void format(String clusterId) throws Exception {
+    void format(String clusterId, List<String> scramArguments) throws Exception {
         Files.createDirectories(logDir);
         new Formatter()
                 .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
@@ -88,6 +103,9 @@ final class EmbeddedNode {
                 .setMetadataLogDirectory(logDir.toString())
                 .setControllerListenerName(CONTROLLER_LISTENER)
                 .setReleaseVersion(MetadataVersion.latestProduction())
+                // SCRAM credentials go into the first metadata, as kafka-storage.sh format --add-scram does:
+                // they exist before any client can knock.
+                .setScramArguments(scramArguments)
                 .run();
     }
 
@@ -118,34 +136,35 @@ final class EmbeddedNode {
     }
 
     private Map<String, String> nodeSettings(String quorumVoters) {
-        String listeners;
-        String protocolMap;
-        switch (role) {
-            case COMBINED -> {
-                listeners = CLIENT_LISTENER + "://127.0.0.1:" + clientPort
-                        + "," + CONTROLLER_LISTENER + "://127.0.0.1:" + controllerPort;
-                protocolMap = "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT";
+        String client = clientListener(clientProtocol);
+        List<String> listeners = new ArrayList<>();
+        List<String> advertised = new ArrayList<>();
+        List<String> protocols = new ArrayList<>();
+        if (role.servesClients()) {
+            listeners.add(client + "://127.0.0.1:" + clientPort);
+            protocols.add(client + ":" + clientProtocol.name);
+            if (internalPort != -1) {
+                listeners.add(INTERNAL_LISTENER + "://127.0.0.1:" + internalPort);
+                protocols.add(INTERNAL_LISTENER + ":PLAINTEXT");
             }
-            case BROKER -> {
-                listeners = CLIENT_LISTENER + "://127.0.0.1:" + clientPort;
-                protocolMap = "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT";
-            }
-            default -> {
-                listeners = CONTROLLER_LISTENER + "://127.0.0.1:" + controllerPort;
-                protocolMap = "CONTROLLER:PLAINTEXT";
-            }
+            advertised.addAll(listeners);
         }
+        if (role.votesInQuorum()) {
+            listeners.add(CONTROLLER_LISTENER + "://127.0.0.1:" + controllerPort);
+        }
+        protocols.add(CONTROLLER_LISTENER + ":PLAINTEXT");
         Map<String, String> settings = new java.util.HashMap<>(Map.of(
                 "process.roles", role.processRoles(),
                 "node.id", Integer.toString(id),
                 "controller.quorum.voters", quorumVoters,
                 "controller.listener.names", CONTROLLER_LISTENER,
-                "listeners", listeners,
-                "listener.security.protocol.map", protocolMap,
+                "listeners", String.join(",", listeners),
+                "listener.security.protocol.map", String.join(",", protocols),
                 "log.dirs", logDir.toString()));
         if (role.servesClients()) {
-            settings.put("advertised.listeners", CLIENT_LISTENER + "://127.0.0.1:" + clientPort);
-            settings.put("inter.broker.listener.name", CLIENT_LISTENER);
+            settings.put("advertised.listeners", String.join(",", advertised));
+            // Brokers copy partitions over PLAINTEXT on loopback: only the clients' listener is secured.
+            settings.put("inter.broker.listener.name", internalPort != -1 ? INTERNAL_LISTENER : client);
         }
         return settings;
     }

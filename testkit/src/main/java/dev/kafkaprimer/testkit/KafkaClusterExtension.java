@@ -3,6 +3,7 @@ package dev.kafkaprimer.testkit;
 import java.util.Arrays;
 import java.util.List;
 
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -53,12 +54,12 @@ public final class KafkaClusterExtension implements ParameterResolver {
                 .orElseThrow(() -> new ExtensionConfigurationException(
                         testClass.getName() + " must be annotated with @WithKafkaCluster"));
         List<String> properties = Arrays.asList(settings.brokerProperties());
-        String key = "cluster:" + settings.nodes() + ":" + properties;
+        String key = "cluster:" + settings.nodes() + ":" + properties + ":" + settings.security();
         ExtensionContext owner = settings.lifecycle() == WithKafkaCluster.Lifecycle.SHARED
                 ? context.getRoot()
                 : classContext(context);
         return owner.getStore(NAMESPACE).getOrComputeIfAbsent(key,
-                ignored -> start(settings.nodes(), properties), KafkaCluster.class);
+                ignored -> start(settings.nodes(), properties, settings.security()), KafkaCluster.class);
     }
 
     private static ExtensionContext classContext(ExtensionContext context) {
@@ -69,21 +70,23 @@ public final class KafkaClusterExtension implements ParameterResolver {
         return current;
     }
 
-    private static KafkaCluster start(int nodes, List<String> properties) {
+    private static KafkaCluster start(int nodes, List<String> properties, SecurityProtocol security) {
         String broker = System.getenv().getOrDefault(BROKER_ENV, "embedded");
+        boolean plain = nodes == 1 && properties.isEmpty() && security == SecurityProtocol.PLAINTEXT;
         if (broker.equalsIgnoreCase("testcontainers")) {
-            if (nodes == 1 && properties.isEmpty() && ContainerKafkaCluster.isDockerAvailable()) {
+            if (plain && ContainerKafkaCluster.isDockerAvailable()) {
                 return ContainerKafkaCluster.start(ContainerKafkaCluster.NOTE_IMAGE);
             }
             LOG.warn("{}=testcontainers, but {}: using the embedded broker", BROKER_ENV,
-                    nodes != 1 || !properties.isEmpty()
-                            ? "this test needs " + nodes + " nodes or custom broker settings"
+                    !plain
+                            ? "this test needs " + nodes + " nodes, custom broker settings or a " + security
+                                    + " listener"
                             : "no Docker engine is available");
         } else if (!broker.equalsIgnoreCase("embedded")) {
             throw new ExtensionConfigurationException(BROKER_ENV + " must be 'embedded' or 'testcontainers', was '"
                     + broker + "'");
         }
-        EmbeddedKafkaCluster.Builder builder = EmbeddedKafkaCluster.builder().nodes(nodes);
+        EmbeddedKafkaCluster.Builder builder = EmbeddedKafkaCluster.builder().nodes(nodes).security(security);
         for (String property : properties) {
             int equals = property.indexOf('=');
             if (equals < 1) {

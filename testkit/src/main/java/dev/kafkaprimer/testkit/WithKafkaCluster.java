@@ -7,6 +7,7 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -42,6 +43,14 @@ public @interface WithKafkaCluster {
 
     /** Extra broker settings as {@code name=value}, applied to every node. */
     String[] brokerProperties() default {};
+
+    /**
+     * The protocol of the client listener (see {@link EmbeddedKafkaCluster.Builder#security}); default PLAINTEXT.
+     * A secured cluster is always the embedded one, and tests read what their clients need from
+     * {@link EmbeddedKafkaCluster#clientProperties()}, {@link EmbeddedKafkaCluster#trustStore()} and
+     * {@link EmbeddedKafkaCluster#saslUsers()}.
+     */
+    SecurityProtocol security() default SecurityProtocol.PLAINTEXT;
 
     /** Whether the cluster is shared across test classes or owned by one class. */
     Lifecycle lifecycle() default Lifecycle.SHARED;

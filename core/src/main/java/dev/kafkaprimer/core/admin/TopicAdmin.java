@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import dev.kafkaprimer.core.config.ClientSecurity;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.CreatePartitionsOptions;
@@ -23,6 +24,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -42,6 +44,12 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * {@code InvalidReplicationFactorException}, ...). Where this class knows more than the broker said, it throws
  * the same Kafka type with a clearer message and Kafka's exception as the cause. A topic just created may
  * take a moment to be known to every broker; producers and consumers wait for that by themselves.
+ *
+ * <p><b>Security mistakes</b> (see {@link ClientSecurity}) show up on the first call: a wrong password as
+ * {@code SaslAuthenticationException}, a broker certificate the client does not trust as
+ * {@code SslAuthenticationException} (with a hint about the trust store), both at once rather than after the
+ * deadline. A PLAINTEXT client on a TLS listener gets nothing it can read, so that one is a
+ * {@link TimeoutException} at the deadline, whose message suggests the listener may need SSL or SASL.
  *
  * <pre>{@code
  * try (TopicAdmin admin = TopicAdmin.connect("localhost:9092")) {
@@ -65,10 +73,14 @@ public final class TopicAdmin implements AutoCloseable {
 
     private final Admin admin;
     private final Duration deadline;
+    private final String bootstrapServers;
+    private final String protocol;
 
-    private TopicAdmin(Admin admin, Duration deadline) {
+    private TopicAdmin(Admin admin, Duration deadline, String bootstrapServers, String protocol) {
         this.admin = admin;
         this.deadline = deadline;
+        this.bootstrapServers = bootstrapServers;
+        this.protocol = protocol;
     }
 
     /**
@@ -99,6 +111,25 @@ public final class TopicAdmin implements AutoCloseable {
     }
 
     /**
+     * Connects to a secured cluster at {@code bootstrapServers}, each call limited to {@code deadline}.
+     *
+     * @param bootstrapServers one or more {@code host:port}, separated by commas
+     * @param security         how to log in and encrypt, such as {@code ClientSecurity.sasl(...)}
+     * @param deadline         how long any one call may take, at least 1 ms
+     * @return a started admin; close it
+     * @throws NullPointerException     if an argument is null
+     * @throws IllegalArgumentException if {@code deadline} is under 1 ms or over {@code Integer.MAX_VALUE} ms
+     * @throws KafkaException           if no bootstrap server can be resolved
+     */
+    public static TopicAdmin connect(String bootstrapServers, ClientSecurity security, Duration deadline) {
+        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        Objects.requireNonNull(security, "security");
+        Map<String, Object> settings = new LinkedHashMap<>(security.clientProperties());
+        settings.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return connect(settings, deadline);
+    }
+
+    /**
      * Connects with any admin client settings, for clusters that need more than an address (security
      * settings, for example); {@code AdminClientConfig} names them.
      *
@@ -116,7 +147,10 @@ public final class TopicAdmin implements AutoCloseable {
             throw new IllegalArgumentException("deadline must be between 1 ms and Integer.MAX_VALUE ms, was "
                     + deadline);
         }
-        return new TopicAdmin(Admin.create(clientProperties(adminProperties, deadline)), deadline);
+        Object servers = adminProperties.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
+        Object protocol = adminProperties.get(AdminClientConfig.SECURITY_PROTOCOL_CONFIG);
+        return new TopicAdmin(Admin.create(clientProperties(adminProperties, deadline)), deadline,
+                String.valueOf(servers), protocol == null ? "PLAINTEXT" : protocol.toString().trim());
     }
 
     private static Map<String, Object> clientProperties(Map<String, ?> adminProperties, Duration deadline) {
@@ -300,17 +334,46 @@ public final class TopicAdmin implements AutoCloseable {
         return (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()));
     }
 
-    /** Waits for an admin result until {@code end} (plus a grace), unwrapping Kafka's exception. */
-    private static <T> T await(KafkaFuture<T> future, long end, String what) {
+    /**
+     * Waits for an admin result until {@code end} (plus a grace), unwrapping Kafka's exception; a timeout and a
+     * failed TLS handshake get a hint about what may be wrong.
+     */
+    private <T> T await(KafkaFuture<T> future, long end, String what) {
         try {
             return future.get(remainingMs(end) + GRACE.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
+            if (cause instanceof TimeoutException timeout) {
+                throw noAnswer(what + ": " + timeout.getMessage(), timeout);
+            }
+            if (cause instanceof SslAuthenticationException handshake) {
+                throw new SslAuthenticationException(what + ": the TLS handshake with " + bootstrapServers
+                        + " failed (" + rootMessage(handshake) + "). Does the trust store (ssl.truststore.location)"
+                        + " hold the CA that signed the broker's certificate, and was that certificate issued for"
+                        + " the host name in bootstrap.servers?", handshake);
+            }
             throw cause instanceof KafkaException kafka ? kafka : new KafkaException(what + " failed", cause);
         } catch (java.util.concurrent.TimeoutException e) {
-            throw new TimeoutException(what + ": no answer before the deadline", e);
+            throw noAnswer(what + ": no answer before the deadline", e);
         } catch (InterruptedException e) {
             throw new InterruptException("interrupted during " + what, e);
         }
+    }
+
+    private TimeoutException noAnswer(String problem, Throwable cause) {
+        String hint = protocol.equalsIgnoreCase("PLAINTEXT")
+                ? "If brokers are up at " + bootstrapServers + ", their listener may require TLS or a login"
+                        + " (security.protocol SSL or SASL_SSL), which a PLAINTEXT client cannot speak: connect with"
+                        + " a ClientSecurity"
+                : "Is " + bootstrapServers + " right, and does the listener there speak " + protocol + "?";
+        return new TimeoutException(problem + " (deadline " + deadline.toMillis() + " ms). " + hint, cause);
+    }
+
+    private static String rootMessage(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 }

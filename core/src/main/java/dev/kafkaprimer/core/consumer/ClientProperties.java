@@ -23,6 +23,8 @@ final class ClientProperties {
     static Map<String, Object> consumer(ConsumerOptions options) {
         // Passed-through settings first; the options refused every name that is set below.
         Map<String, Object> props = new HashMap<>(options.properties());
+        // How the consumer proves who it is and encrypts; the options made sure no property says otherwise.
+        options.security().ifPresent(security -> props.putAll(security.clientProperties()));
         // Where to find the cluster; the client learns every other broker from these.
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
         // Members of one group share the partitions, and share the committed offsets.
@@ -51,6 +53,8 @@ final class ClientProperties {
                 props.put(name, value);
             }
         });
+        // The same login and encryption as the consumer: every security setting is one the producer knows.
+        options.security().ifPresent(security -> props.putAll(security.clientProperties()));
         int timeoutMs = (int) options.deadLetterTimeout().toMillis();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
         // Acknowledged only once every in-sync replica has it: only then may the record's offset be committed.

@@ -12,6 +12,7 @@ import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import dev.kafkaprimer.core.config.ClientSecurity;
 import dev.kafkaprimer.core.config.SecretMasking;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.GroupProtocol;
@@ -40,10 +41,14 @@ import org.apache.kafka.clients.consumer.GroupProtocol;
  * assignor and the session and heartbeat timings, so setting {@code partition.assignment.strategy},
  * {@code session.timeout.ms} or {@code heartbeat.interval.ms} is an error.
  *
+ * <p><b>Security</b> (TLS, a SASL login) is given once with {@link Builder#security(ClientSecurity)} and used by
+ * the consumer and the dead-letter producer alike. A wrong password or an untrusted broker certificate makes
+ * the loop's first poll fail with {@code SaslAuthenticationException} or {@code SslAuthenticationException},
+ * which stops the loop: it is not retried.
+ *
  * <p><b>Other settings</b> go through {@link Builder#property(String, Object)} to the consumer unchanged
- * (and those the producer also knows, such as security settings, to the dead-letter producer). The
- * settings this class chooses itself cannot be passed that way. {@link #toString()} hides the values of
- * secret settings.
+ * (and those the producer also knows to the dead-letter producer). The settings this class chooses itself
+ * cannot be passed that way. {@link #toString()} hides the values of secret settings.
  *
  * <p>Immutable and thread-safe.
  */
@@ -102,6 +107,7 @@ public final class ConsumerOptions {
     private final int maxPollRecords;
     private final Duration pollTimeout;
     private final RebalanceListener rebalanceListener;
+    private final ClientSecurity security;
     private final Map<String, Object> properties;
 
     private ConsumerOptions(Builder builder) {
@@ -120,6 +126,7 @@ public final class ConsumerOptions {
         this.maxPollRecords = builder.maxPollRecords;
         this.pollTimeout = builder.pollTimeout;
         this.rebalanceListener = builder.rebalanceListener;
+        this.security = builder.security;
         this.properties = Map.copyOf(builder.properties);
     }
 
@@ -294,6 +301,16 @@ public final class ConsumerOptions {
     }
 
     /**
+     * How the clients prove who they are and keep their traffic private.
+     *
+     * @return the security given to {@link Builder#security}, or empty: then kafka-clients' default, PLAINTEXT,
+     *         unless {@link #properties()} set {@code security.protocol}
+     */
+    public Optional<ClientSecurity> security() {
+        return Optional.ofNullable(security);
+    }
+
+    /**
      * The other client settings, passed through unchanged.
      *
      * @return an immutable map; may contain secrets, so do not log it
@@ -317,6 +334,7 @@ public final class ConsumerOptions {
                 + ", retry=" + retry + ", deadLetterTimeout=" + deadLetterTimeout
                 + ", maxPollRecords=" + maxPollRecords + ", pollTimeout=" + pollTimeout
                 + (rebalanceListener == RebalanceListener.NONE ? "" : ", rebalanceListener=given")
+                + ", security=" + security().map(ClientSecurity::toString).orElse("(kafka-clients default)")
                 + ", properties=" + shownProperties + "}";
     }
 
@@ -355,6 +373,7 @@ public final class ConsumerOptions {
         private int maxPollRecords = DEFAULT_MAX_POLL_RECORDS;
         private Duration pollTimeout = DEFAULT_POLL_TIMEOUT;
         private RebalanceListener rebalanceListener = RebalanceListener.NONE;
+        private ClientSecurity security;
         private final Map<String, Object> properties = new LinkedHashMap<>();
 
         private Builder(String bootstrapServers, String groupId, List<String> topics, Pattern topicPattern) {
@@ -504,8 +523,20 @@ public final class ConsumerOptions {
         }
 
         /**
-         * Passes any other client setting through, such as {@code max.poll.interval.ms},
-         * {@code isolation.level} or security settings; see {@link ConsumerConfig} for their names.
+         * How the consumer and the dead-letter producer prove who they are and keep their traffic private: TLS,
+         * a SASL login, or both; see {@link ClientSecurity}. Without it they use PLAINTEXT, kafka-clients' default.
+         *
+         * @param security the security settings, checked when they were made; not null
+         * @return this builder
+         */
+        public Builder security(ClientSecurity security) {
+            this.security = Objects.requireNonNull(security, "security");
+            return this;
+        }
+
+        /**
+         * Passes any other client setting through, such as {@code max.poll.interval.ms} or
+         * {@code isolation.level}; see {@link ConsumerConfig} for their names.
          *
          * @param name  the setting, preferably a {@code ConsumerConfig.*_CONFIG} constant; not blank
          * @param value its value, as Kafka accepts it (text, number, boolean, class, list); not null
@@ -540,9 +571,18 @@ public final class ConsumerOptions {
          * @throws IllegalArgumentException if a passed-through setting does not fit the group protocol:
          *                                  {@code partition.assignment.strategy}, {@code session.timeout.ms} or
          *                                  {@code heartbeat.interval.ms} with {@link GroupProtocol#CONSUMER},
-         *                                  {@code group.remote.assignor} with {@link GroupProtocol#CLASSIC}
+         *                                  {@code group.remote.assignor} with {@link GroupProtocol#CLASSIC}; or if
+         *                                  one sets what {@link #security(ClientSecurity)} sets
          */
         public ConsumerOptions build() {
+            if (security != null) {
+                List<String> twice = properties.keySet().stream()
+                        .filter(security.clientProperties()::containsKey).toList();
+                if (!twice.isEmpty()) {
+                    throw new IllegalArgumentException("property " + twice + " is also set by security(...): give"
+                            + " each security setting in one place");
+                }
+            }
             if (groupProtocol == GroupProtocol.CONSUMER) {
                 for (String name : properties.keySet()) {
                     String why = BROKER_SIDE_WITH_CONSUMER_PROTOCOL.get(name);

@@ -3,12 +3,14 @@ package dev.kafkaprimer.core.producer;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import dev.kafkaprimer.core.config.ClientSecurity;
 import dev.kafkaprimer.core.config.SecretMasking;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
@@ -22,9 +24,11 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  *
  * <p><b>Failure modes.</b> Every value is checked when it is given (or, for rules spanning two settings, in
  * {@code build()}), and the exception names the setting and the bad value. That is earlier than
- * kafka-clients, which only complains when the producer is constructed. Settings without a builder method
- * (security, batch size, ...) go through {@link Builder#property(String, String)}; kafka-clients checks
- * their values when the producer starts.
+ * kafka-clients, which only complains when the producer is constructed. Security (TLS, a SASL login) goes
+ * through {@link Builder#security(ClientSecurity)}, which checks it too; settings without a builder method
+ * (batch size, ...) go through {@link Builder#property(String, String)}, and kafka-clients checks their values
+ * when the producer starts. A wrong password or an untrusted broker certificate fails the first {@code send}
+ * with {@code SaslAuthenticationException} or {@code SslAuthenticationException}, not a timeout.
  *
  * <p><b>Secrets.</b> {@link #toString()} shows every setting except secret ones (passwords, JAAS configs,
  * tokens, key material), which print as {@code [hidden]}; see {@link SecretMasking}.
@@ -34,7 +38,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  *         .clientId("checkout")
  *         .linger(Duration.ofMillis(20))          // wait a little to fill bigger batches
  *         .compression(Compression.LZ4)
- *         .property("security.protocol", "SASL_SSL")
+ *         .security(ClientSecurity.sasl(SaslMechanism.SCRAM_SHA_512, "checkout", password))
  *         .build();
  * }</pre>
  */
@@ -83,6 +87,7 @@ public final class ProducerOptions {
     private final Duration requestTimeout;
     private final Duration deliveryTimeout;
     private final Duration maxBlock;
+    private final ClientSecurity security;
     private final Map<String, String> properties;
 
     private ProducerOptions(Builder builder) {
@@ -95,6 +100,7 @@ public final class ProducerOptions {
         this.requestTimeout = builder.requestTimeout;
         this.deliveryTimeout = builder.deliveryTimeout;
         this.maxBlock = builder.maxBlock;
+        this.security = builder.security;
         this.properties = Collections.unmodifiableMap(new LinkedHashMap<>(builder.properties));
     }
 
@@ -117,6 +123,8 @@ public final class ProducerOptions {
      */
     Map<String, Object> clientProperties() {
         Map<String, Object> client = new LinkedHashMap<>(properties);
+        // How the producer proves who it is and encrypts; build() made sure no pass-through setting says otherwise.
+        security().ifPresent(given -> client.putAll(given.clientProperties()));
         // Any broker of the cluster will do: the producer learns the others from its first metadata answer.
         client.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         // Names this producer in broker logs, quotas and metrics; without it kafka-clients makes one up.
@@ -183,6 +191,14 @@ public final class ProducerOptions {
         return maxBlock;
     }
 
+    /**
+     * @return the security given to {@link Builder#security}, or empty: then kafka-clients' default, PLAINTEXT,
+     *         unless pass-through {@link #properties()} set {@code security.protocol}
+     */
+    public Optional<ClientSecurity> security() {
+        return Optional.ofNullable(security);
+    }
+
     /** @return the pass-through kafka-clients settings, in the order given; unmodifiable, secrets included */
     public Map<String, String> properties() {
         return properties;
@@ -203,6 +219,7 @@ public final class ProducerOptions {
                 + ", requestTimeout=" + requestTimeout
                 + ", deliveryTimeout=" + deliveryTimeout
                 + ", maxBlock=" + maxBlock
+                + ", security=" + security().map(ClientSecurity::toString).orElse("(kafka-clients default)")
                 + ", properties=" + passThrough + "}";
     }
 
@@ -221,6 +238,7 @@ public final class ProducerOptions {
         private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
         private Duration deliveryTimeout = DEFAULT_DELIVERY_TIMEOUT;
         private Duration maxBlock = DEFAULT_MAX_BLOCK;
+        private ClientSecurity security;
         private final Map<String, String> properties = new LinkedHashMap<>();
 
         private Builder(String bootstrapServers) {
@@ -351,7 +369,20 @@ public final class ProducerOptions {
         }
 
         /**
-         * Any other kafka-clients producer setting, such as {@code security.protocol} or {@code batch.size}
+         * How the producer proves who it is and keeps its traffic private: TLS, a SASL login, or both; see
+         * {@link ClientSecurity}. Without it the producer uses PLAINTEXT, kafka-clients' default.
+         *
+         * @param security the security settings, checked when they were made
+         * @return this builder
+         * @throws NullPointerException if {@code security} is null
+         */
+        public Builder security(ClientSecurity security) {
+            this.security = Objects.requireNonNull(security, "security");
+            return this;
+        }
+
+        /**
+         * Any other kafka-clients producer setting, such as {@code batch.size}
          * ({@code ProducerConfig.*_CONFIG} names the constants). Settings with their own method here are
          * refused, so that each value has one source. Giving a name twice keeps the last value.
          *
@@ -382,10 +413,19 @@ public final class ProducerOptions {
          * @return new immutable options with a copy of this builder's values
          * @throws IllegalArgumentException if idempotence is on with acks other than {@link Acks#ALL}, with
          *                                  {@code max.in.flight.requests.per.connection} above 5 or with
-         *                                  {@code retries} 0; or if {@code deliveryTimeout} is shorter than
-         *                                  {@code linger + requestTimeout}
+         *                                  {@code retries} 0; if {@code deliveryTimeout} is shorter than
+         *                                  {@code linger + requestTimeout}; or if a pass-through property sets
+         *                                  what {@link #security(ClientSecurity)} sets
          */
         public ProducerOptions build() {
+            if (security != null) {
+                List<String> twice = properties.keySet().stream()
+                        .filter(security.clientProperties()::containsKey).toList();
+                if (!twice.isEmpty()) {
+                    throw new IllegalArgumentException("property " + twice + " is also set by security(...): give"
+                            + " each security setting in one place");
+                }
+            }
             if (idempotence) {
                 checkIdempotenceAllowed();
             }

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import dev.kafkaprimer.core.config.ClientSecurity;
+import dev.kafkaprimer.core.config.SaslMechanism;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
@@ -178,6 +180,22 @@ class ConsumerOptionsTest {
         assertFalse(props.containsKey(ProducerConfig.CLIENT_ID_CONFIG));
         assertEquals("all", props.get(ProducerConfig.ACKS_CONFIG));
         assertEquals(7_000, props.get(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG));
+    }
+
+    @Test
+    void shouldGiveTheConsumerAndTheDeadLetterProducerTheSameSecurity() {
+        // Given options with a SASL_SSL login
+        ClientSecurity security = ClientSecurity.sasl(SaslMechanism.SCRAM_SHA_512, "billing", "pw");
+        ConsumerOptions options = builder().security(security).build();
+
+        // When both clients' settings are built, then both log in the same way
+        for (Map<String, Object> props : List.of(ClientProperties.consumer(options),
+                ClientProperties.deadLetterProducer(options))) {
+            assertEquals("SASL_SSL", props.get(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG));
+            assertEquals("SCRAM-SHA-512", props.get(SaslConfigs.SASL_MECHANISM));
+            assertEquals(security.clientProperties().get(SaslConfigs.SASL_JAAS_CONFIG),
+                    props.get(SaslConfigs.SASL_JAAS_CONFIG));
+        }
     }
 
     @Test

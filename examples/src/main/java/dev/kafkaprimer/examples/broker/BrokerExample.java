@@ -1,20 +1,33 @@
 package dev.kafkaprimer.examples.broker;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import dev.kafkaprimer.examples.cli.ClientPropertiesText;
 import dev.kafkaprimer.examples.cli.Example;
 import dev.kafkaprimer.examples.cli.ExampleOptions;
 import dev.kafkaprimer.examples.cli.KafkaConnection;
 import dev.kafkaprimer.examples.cli.KafkaVersion;
 import dev.kafkaprimer.examples.cli.ParsedOptions;
+import dev.kafkaprimer.examples.cli.UsageException;
 import dev.kafkaprimer.testkit.EmbeddedKafkaCluster;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 
 /**
  * Runs the embedded cluster in the foreground, the same job as {@code docker-compose-kafka.yml} for machines
  * without Docker: Kafka's own CLI tools and any client can use it at the printed address. Stops cleanly on
  * Ctrl-C or SIGTERM (or after {@code --seconds}), deleting its data.
+ *
+ * <p>With {@code --security ssl|sasl_ssl|sasl_plaintext} the client listener is secured (see
+ * {@link EmbeddedKafkaCluster.Builder#security}), and what a client needs to get in is written to
+ * {@code client.properties} in the cluster's data directory: readable by its owner only, deleted with the data
+ * when the broker stops. Its path is printed, and its content with the passwords shown as {@code [hidden]}: the
+ * passwords are in the file, which {@code --command-config} (ours and Kafka's tools') reads, never on the screen
+ * or in a log.
  */
 public final class BrokerExample implements Example {
 
@@ -33,7 +46,9 @@ public final class BrokerExample implements Example {
         return new ExampleOptions()
                 .value("--nodes", "N", "1", "number of brokers (more than 1 adds a 3-controller quorum)")
                 .value("--port", "P", "9092", "client port of broker 1; broker n listens on P+n-1 (0: any free)")
-                .value("--seconds", "S", "0", "stop by itself after S seconds (0: run until Ctrl-C)");
+                .value("--seconds", "S", "0", "stop by itself after S seconds (0: run until Ctrl-C)")
+                .value("--security", "PROTOCOL", "plaintext", "the client listener: plaintext, ssl (TLS), sasl_ssl"
+                        + " (TLS and a user, SCRAM or PLAIN) or sasl_plaintext; writes client.properties");
     }
 
     @Override
@@ -42,25 +57,29 @@ public final class BrokerExample implements Example {
     }
 
     @Override
-    public int run(ParsedOptions args, KafkaConnection unused, PrintStream out) throws InterruptedException {
+    public int run(ParsedOptions args, KafkaConnection unused, PrintStream out)
+            throws InterruptedException, IOException {
         int nodes = args.integer("--nodes", 1, 9);
         int port = args.integer("--port", 0, 65_535);
         int seconds = args.integer("--seconds", 0, Integer.MAX_VALUE);
-        out.println("Starting " + nodes + " embedded Kafka " + KafkaVersion.current() + " broker(s)...");
-        EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.builder().nodes(nodes).port(port).start();
+        SecurityProtocol security = protocol(args.string("--security"));
+        out.println("Starting " + nodes + " embedded Kafka " + KafkaVersion.current() + " broker(s)"
+                + (security == SecurityProtocol.PLAINTEXT ? "" : " with a " + security + " client listener") + "...");
+        EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.builder().nodes(nodes).port(port).security(security)
+                .start();
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             cluster.close();
             stopped.countDown();
         }, "broker-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        out.println("Kafka is up in " + cluster.startupTime().toMillis() + " ms.");
-        out.println("  bootstrap servers: " + cluster.bootstrapServers());
-        for (int id : cluster.brokerIds()) {
-            out.println("  broker " + id + " data: " + cluster.logDirectories(id).get(0));
+        try {
+            describe(cluster, security, out);
+        } catch (IOException | RuntimeException e) {
+            Runtime.getRuntime().removeShutdownHook(hook);
+            cluster.close();
+            throw e;
         }
-        out.println("  controllers: " + cluster.controllerIds());
-        out.println("Try: kafka-topics.sh --bootstrap-server " + cluster.bootstrapServers().split(",")[0] + " --list");
         out.println(seconds == 0 ? "Press Ctrl-C to stop." : "Stopping by itself after " + seconds + " s.");
         out.flush();
         if (seconds == 0) {
@@ -75,5 +94,46 @@ public final class BrokerExample implements Example {
         cluster.close();
         out.println("Stopped; data deleted.");
         return 0;
+    }
+
+    /** Where the cluster is and, when it is secured, how to get in: the client.properties file it writes. */
+    private static void describe(EmbeddedKafkaCluster cluster, SecurityProtocol security, PrintStream out)
+            throws IOException {
+        out.println("Kafka is up in " + cluster.startupTime().toMillis() + " ms.");
+        out.println("  bootstrap servers: " + cluster.bootstrapServers());
+        for (int id : cluster.brokerIds()) {
+            out.println("  broker " + id + " data: " + cluster.logDirectories(id).get(0));
+        }
+        out.println("  controllers: " + cluster.controllerIds());
+        String first = cluster.bootstrapServers().split(",")[0];
+        if (security == SecurityProtocol.PLAINTEXT) {
+            out.println("Try: kafka-topics.sh --bootstrap-server " + first + " --list");
+        } else {
+            Path file = cluster.dataDirectory().resolve("client.properties");
+            ClientPropertiesText.write(file, cluster.clientProperties());
+            out.println("  client listener: " + security + describeSecurity(cluster) + ".");
+            out.println("  (brokers replicate over PLAINTEXT on loopback, at " + cluster.plaintextBootstrapServers()
+                    + "; clients use the address above.)");
+            out.println("Client settings written to " + file + " (readable by you only; deleted when the broker"
+                    + " stops). Passwords are hidden here, not in the file:");
+            ClientPropertiesText.text(cluster.clientProperties(), false).lines()
+                    .forEach(line -> out.println("    " + line));
+            out.println("Try: ./primer hello --bootstrap-server " + first + " --command-config " + file);
+            out.println(" or: kafka-topics.sh --bootstrap-server " + first + " --command-config " + file + " --list");
+        }
+    }
+
+    private static SecurityProtocol protocol(String given) {
+        return Arrays.stream(SecurityProtocol.values()).filter(p -> p.name.equalsIgnoreCase(given.trim()))
+                .findFirst().orElseThrow(() -> new UsageException("--security must be one of plaintext, ssl,"
+                        + " sasl_ssl, sasl_plaintext, was '" + given + "'"));
+    }
+
+    private static String describeSecurity(EmbeddedKafkaCluster cluster) {
+        String tls = cluster.trustStore().map(trust -> ", a certificate for 127.0.0.1 and localhost signed by a"
+                + " throwaway CA (trust store " + trust.location() + ")").orElse("");
+        String users = cluster.saslUsers().isEmpty() ? "" : ", user " + cluster.saslUsers().get(0).name()
+                + " with a random password for PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512";
+        return tls + users;
     }
 }

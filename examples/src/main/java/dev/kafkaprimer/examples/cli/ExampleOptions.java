@@ -14,6 +14,8 @@ public final class ExampleOptions {
 
     /** Taken by every example that talks to a cluster. */
     public static final String BOOTSTRAP_SERVER = "--bootstrap-server";
+    /** Taken with {@link #BOOTSTRAP_SERVER}: the security settings file, as Kafka's own tools take it. */
+    public static final String COMMAND_CONFIG = "--command-config";
 
     private final Map<String, Option> options = new LinkedHashMap<>();
 
@@ -35,11 +37,19 @@ public final class ExampleOptions {
         return this;
     }
 
-    /** Adds {@code --bootstrap-server}; {@link Primer} does this for examples that connect to a cluster. */
+    /**
+     * Adds {@code --bootstrap-server} and {@code --command-config}; {@link Primer} does this for examples that
+     * connect to a cluster.
+     */
     ExampleOptions withBootstrapServer() {
         if (!options.containsKey(BOOTSTRAP_SERVER)) {
             value(BOOTSTRAP_SERVER, "HOST:PORT", null,
                     "an existing cluster (default: $KAFKA_BOOTSTRAP_SERVERS, else an embedded broker)");
+        }
+        if (!options.containsKey(COMMAND_CONFIG)) {
+            value(COMMAND_CONFIG, "FILE", null, "security settings for that cluster (security.protocol, ssl.*,"
+                    + " sasl.*), the file Kafka's tools take (default: $KAFKA_SECURITY_PROTOCOL and other"
+                    + " KAFKA_SSL_*, KAFKA_SASL_* variables)");
         }
         return this;
     }

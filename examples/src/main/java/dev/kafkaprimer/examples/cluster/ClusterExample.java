@@ -4,9 +4,9 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
+import dev.kafkaprimer.examples.cli.ConnectionProblem;
 import dev.kafkaprimer.examples.cli.Example;
 import dev.kafkaprimer.examples.cli.ExampleOptions;
 import dev.kafkaprimer.examples.cli.KafkaConnection;
@@ -78,9 +79,9 @@ public final class ClusterExample implements Example {
     public int run(ParsedOptions args, KafkaConnection kafka, PrintStream out) throws Exception {
         String topic = args.string("--topic");
         Duration deadline = Duration.ofSeconds(args.integer("--timeout", 1, 3600));
-        try (Admin admin = Admin.create(adminConfig(kafka.bootstrapServers(), deadline))) {
+        try (Admin admin = Admin.create(adminConfig(kafka.clientProperties(), deadline))) {
             // stage 1: the brokers
-            Collection<Node> brokers = brokers(admin, kafka.bootstrapServers(), deadline, out);
+            Collection<Node> brokers = brokers(admin, kafka, deadline, out);
             if (brokers.isEmpty()) {
                 return 1;
             }
@@ -97,7 +98,7 @@ public final class ClusterExample implements Example {
             Map<Integer, TopicPartitionInfo> partitions = Partitions.awaitLeaders(admin, topic, deadline);
             Partitions.print(partitions.values(), out);
             // stage 4: keys → partitions → leader brokers
-            produceKeyed(kafka.bootstrapServers(), topic, partitions, deadline, out);
+            produceKeyed(kafka.clientProperties(), topic, partitions, deadline, out);
             // stage 5: clean up
             if (args.flag("--keep-topic")) {
                 out.println("5. Keeping topic '" + topic + "' (--keep-topic).");
@@ -110,7 +111,7 @@ public final class ClusterExample implements Example {
         return 0;
     }
 
-    private static Collection<Node> brokers(Admin admin, String servers, Duration deadline, PrintStream out)
+    private static Collection<Node> brokers(Admin admin, KafkaConnection kafka, Duration deadline, PrintStream out)
             throws InterruptedException {
         try {
             var cluster = admin.describeCluster();
@@ -122,8 +123,7 @@ public final class ClusterExample implements Example {
                     .forEach(n -> out.println("   broker " + n.id() + " at " + n.host() + ":" + n.port()));
             return nodes;
         } catch (TimeoutException | ExecutionException e) {
-            out.println("cluster: FAILED: no Kafka broker answered at " + servers + " within " + deadline.toSeconds()
-                    + " s (cause: " + e + ")");
+            out.println("cluster: FAILED: " + ConnectionProblem.explain(e, kafka, deadline));
             return List.of();
         }
     }
@@ -165,11 +165,12 @@ public final class ClusterExample implements Example {
         }
     }
 
-    private static void produceKeyed(String servers, String topic, Map<Integer, TopicPartitionInfo> partitions,
-                                     Duration deadline, PrintStream out) throws Exception {
+    private static void produceKeyed(Map<String, Object> client, String topic,
+                                     Map<Integer, TopicPartitionInfo> partitions, Duration deadline, PrintStream out)
+            throws Exception {
         out.println("4. Producing two events per user, \"charge\" then \"deduct\", with the user id as the key:");
         Map<String, List<RecordMetadata>> byKey = new TreeMap<>();
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig(servers, deadline),
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig(client, deadline),
                 new StringSerializer(), new StringSerializer())) {
             Map<String, List<Future<RecordMetadata>>> pending = new TreeMap<>();
             for (String event : List.of("charge", "deduct")) {
@@ -201,9 +202,9 @@ public final class ClusterExample implements Example {
                 + partitions.size() + " partitions; the partition's leader is the broker that takes the write.");
     }
 
-    private static Properties producerConfig(String servers, Duration deadline) {
-        Properties config = new Properties();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+    private static Map<String, Object> producerConfig(Map<String, Object> client, Duration deadline) {
+        // Where the cluster is, and how to log in and encrypt (from --command-config, if given).
+        Map<String, Object> config = new HashMap<>(client);
         // Acknowledged only once every in-sync replica has the record.
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         // send() may block fetching metadata, and a delivery may wait for a leader: bound both.
@@ -215,11 +216,11 @@ public final class ClusterExample implements Example {
         return config;
     }
 
-    private static Map<String, Object> adminConfig(String servers, Duration deadline) {
-        return Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
-                // Give up on an unreachable cluster within the example's deadline.
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) deadline.toMillis(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) deadline.toMillis() / 2);
+    private static Map<String, Object> adminConfig(Map<String, Object> client, Duration deadline) {
+        Map<String, Object> config = new HashMap<>(client);
+        // Give up on an unreachable cluster within the example's deadline.
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) deadline.toMillis());
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) deadline.toMillis() / 2);
+        return config;
     }
 }

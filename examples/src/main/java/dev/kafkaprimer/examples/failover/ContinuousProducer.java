@@ -2,7 +2,7 @@ package dev.kafkaprimer.examples.failover;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.Properties;
+import java.util.HashMap;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,7 +31,7 @@ final class ContinuousProducer implements Runnable {
     /** Twelve keys: enough that every one of three partitions gets some (six would all miss partition 0). */
     static final int USERS = 12;
 
-    private final String servers;
+    private final Map<String, Object> client;
     private final String topic;
     private final Duration maxRunTime;
     private final Duration closeTimeout;
@@ -43,8 +43,9 @@ final class ContinuousProducer implements Runnable {
     private final Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
     private final Map<Integer, AckGap> gaps = new ConcurrentHashMap<>();
 
-    ContinuousProducer(String servers, String topic, Duration maxRunTime, Duration closeTimeout) {
-        this.servers = servers;
+    /** {@code client}: {@code bootstrap.servers} and security settings. */
+    ContinuousProducer(Map<String, Object> client, String topic, Duration maxRunTime, Duration closeTimeout) {
+        this.client = client;
         this.topic = topic;
         this.maxRunTime = maxRunTime;
         this.closeTimeout = closeTimeout;
@@ -130,9 +131,9 @@ final class ContinuousProducer implements Runnable {
         }
     }
 
-    private Properties config() {
-        Properties config = new Properties();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+    private Map<String, Object> config() {
+        // Where the cluster is, and how to log in and encrypt.
+        Map<String, Object> config = new HashMap<>(client);
         // Acknowledged only when all in-sync replicas (at least min.insync.replicas of them) have the record.
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         // A retry after the leader vanished must not write a value twice: the broker drops repeated batches.

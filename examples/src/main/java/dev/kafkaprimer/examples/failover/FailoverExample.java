@@ -2,6 +2,7 @@ package dev.kafkaprimer.examples.failover;
 
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 
 import dev.kafkaprimer.examples.cli.Example;
@@ -69,10 +70,12 @@ public final class FailoverExample implements Example {
                 + " at " + kafka.bootstrapServers() + ". Run it without " + ExampleOptions.BOOTSTRAP_SERVER
                 + " and with " + KafkaConnection.ENV + " unset."));
         Duration deadline = Duration.ofSeconds(args.integer("--timeout", 5, 3600));
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                // Bound every Admin call; a stopped broker must not make a call hang.
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) deadline.toMillis()))) {
-            return new FailoverRun(cluster, admin, args.string("--topic"), deadline, out).run();
+        Map<String, Object> adminConfig = new HashMap<>(kafka.clientProperties());
+        // Bound every Admin call; a stopped broker must not make a call hang.
+        adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) deadline.toMillis());
+        try (Admin admin = Admin.create(adminConfig)) {
+            return new FailoverRun(cluster, kafka.clientProperties(), admin, args.string("--topic"), deadline, out)
+                    .run();
         }
     }
 }

@@ -25,13 +25,17 @@ final class FailoverRun {
     private static final int ACKS_TO_SEE = 100;
 
     private final EmbeddedKafkaCluster cluster;
+    private final Map<String, Object> client;
     private final Admin admin;
     private final String topic;
     private final Duration deadline;
     private final PrintStream out;
 
-    FailoverRun(EmbeddedKafkaCluster cluster, Admin admin, String topic, Duration deadline, PrintStream out) {
+    /** {@code client}: {@code bootstrap.servers} and security settings, for every client this run creates. */
+    FailoverRun(EmbeddedKafkaCluster cluster, Map<String, Object> client, Admin admin, String topic,
+                Duration deadline, PrintStream out) {
         this.cluster = cluster;
+        this.client = client;
         this.admin = admin;
         this.topic = topic;
         this.deadline = deadline;
@@ -42,7 +46,7 @@ final class FailoverRun {
         // stage 1: a topic that survives one lost broker, and refuses writes with fewer than two in-sync copies
         createTopic();
         // stage 2: produce continuously in the background
-        ContinuousProducer producer = new ContinuousProducer(cluster.bootstrapServers(), topic,
+        ContinuousProducer producer = new ContinuousProducer(client, topic,
                 deadline.multipliedBy(4), deadline);
         Thread producing = new Thread(producer, "failover-producer");
         producing.start();
@@ -76,7 +80,7 @@ final class FailoverRun {
         // stage 7: all back
         bringBack(stoppedTwo);
         // stage 8: count what is in the topic against what was acknowledged
-        ReadBack tally = ReadBack.of(cluster.bootstrapServers(), topic, producer.acknowledged(), deadline);
+        ReadBack tally = ReadBack.of(client, topic, producer.acknowledged(), deadline);
         out.println("8. Read every partition from the beginning: " + tally.read() + " numbered values, plus "
                 + tally.others() + " probe record(s) from stage 7.");
         out.println("failover: acknowledged=" + producer.acknowledgedCount() + " read=" + tally.read() + " lost="
@@ -162,11 +166,11 @@ final class FailoverRun {
     }
 
     private boolean probeRefusals() throws Exception {
-        Probe once = Probe.send(cluster.bootstrapServers(), topic, WATCHED, "probe-no-retries", Probe.Retries.NONE);
+        Probe once = Probe.send(client, topic, WATCHED, "probe-no-retries", Probe.Retries.NONE);
         out.println("   acks=all write, no retries: " + (once.refused()
                 ? "refused after " + once.tookMs() + " ms with " + once.errorText()
                 : "ACCEPTED at offset " + once.written().offset() + " (not expected!)"));
-        Probe retried = Probe.send(cluster.bootstrapServers(), topic, WATCHED, "probe-retries",
+        Probe retried = Probe.send(client, topic, WATCHED, "probe-retries",
                 Probe.Retries.UNTIL_DELIVERY_TIMEOUT);
         out.println("   acks=all write, idempotent with retries (as in production): retried until delivery.timeout.ms="
                 + Probe.SHORT_DELIVERY_TIMEOUT.toMillis() + ", then " + (retried.refused()
@@ -185,7 +189,7 @@ final class FailoverRun {
         await("every replica of '" + topic + "' in sync", () -> PartitionView.all(admin, topic, deadline),
                 PartitionView::fullyInSync);
         long inSyncMs = millisSince(began);
-        Probe accepted = Probe.send(cluster.bootstrapServers(), topic, WATCHED, "probe-after-recovery",
+        Probe accepted = Probe.send(client, topic, WATCHED, "probe-after-recovery",
                 Probe.Retries.UNTIL_DELIVERY_TIMEOUT);
         if (accepted.refused()) {
             throw new IllegalStateException("an acks=all write failed with every broker back: " + accepted.errorText(),

@@ -1,7 +1,8 @@
 package dev.kafkaprimer.examples.failover;
 
 import java.time.Duration;
-import java.util.Properties;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -28,11 +29,11 @@ record Probe(RecordMetadata written, Throwable error, long tookMs) {
 
     static final Duration SHORT_DELIVERY_TIMEOUT = Duration.ofSeconds(3);
 
-    static Probe send(String servers, String topic, int partition, String value, Retries retries)
+    static Probe send(Map<String, Object> client, String topic, int partition, String value, Retries retries)
             throws InterruptedException {
         long began = System.nanoTime();
         try (KafkaProducer<String, String> producer =
-                     new KafkaProducer<>(config(servers, retries), new StringSerializer(), new StringSerializer())) {
+                     new KafkaProducer<>(config(client, retries), new StringSerializer(), new StringSerializer())) {
             RecordMetadata written = producer.send(new ProducerRecord<>(topic, partition, "probe", value))
                     .get(SHORT_DELIVERY_TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
             return new Probe(written, null, (System.nanoTime() - began) / 1_000_000);
@@ -52,9 +53,9 @@ record Probe(RecordMetadata written, Throwable error, long tookMs) {
         return error.getClass().getSimpleName() + ": " + error.getMessage();
     }
 
-    private static Properties config(String servers, Retries retries) {
-        Properties config = new Properties();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+    private static Map<String, Object> config(Map<String, Object> client, Retries retries) {
+        // Where the cluster is, and how to log in and encrypt.
+        Map<String, Object> config = new HashMap<>(client);
         // The write counts only when min.insync.replicas replicas have it: the rule being shown.
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.LINGER_MS_CONFIG, 0);

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -22,11 +21,11 @@ record ReadBack(long read, long lost, long duplicates, long others) {
      *
      * @throws IllegalStateException if the ends are not reached within {@code deadline}
      */
-    static ReadBack of(String servers, String topic, Set<Long> acknowledged, Duration deadline) {
+    static ReadBack of(Map<String, Object> client, String topic, Set<Long> acknowledged, Duration deadline) {
         Map<Long, Integer> seen = new HashMap<>();
         long others = 0;
         try (KafkaConsumer<String, String> consumer =
-                     new KafkaConsumer<>(config(servers), new StringDeserializer(), new StringDeserializer())) {
+                     new KafkaConsumer<>(config(client), new StringDeserializer(), new StringDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, deadline).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             consumer.assign(partitions);
@@ -61,9 +60,9 @@ record ReadBack(long read, long lost, long duplicates, long others) {
         return ends.entrySet().stream().allMatch(end -> consumer.position(end.getKey()) >= end.getValue());
     }
 
-    private static Properties config(String servers) {
-        Properties config = new Properties();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+    private static Map<String, Object> config(Map<String, Object> client) {
+        // Where the cluster is, and how to log in and encrypt.
+        Map<String, Object> config = new HashMap<>(client);
         // No group: the reader assigns itself every partition and commits nothing.
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         return config;

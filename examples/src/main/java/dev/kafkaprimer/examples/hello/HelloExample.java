@@ -2,13 +2,14 @@ package dev.kafkaprimer.examples.hello;
 
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import dev.kafkaprimer.examples.cli.ConnectionProblem;
 import dev.kafkaprimer.examples.cli.Example;
 import dev.kafkaprimer.examples.cli.ExampleOptions;
 import dev.kafkaprimer.examples.cli.KafkaConnection;
@@ -39,7 +40,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *   <li>consume the partition from the beginning (offset 0) until our record arrives;</li>
  *   <li>delete the topic, unless {@code --keep-topic}.</li>
  * </ol>
- * Every client call has a deadline: a wrong address ends the run with exit code 1, never a hang.
+ * Every client call has a deadline: a wrong address ends the run with exit code 1, never a hang. Every client
+ * is built from {@link KafkaConnection#clientProperties()}, so {@code --command-config} secures all three; a
+ * wrong password or an untrusted certificate ends stage 1 with a message saying which.
  */
 public final class HelloExample implements Example {
 
@@ -67,24 +70,25 @@ public final class HelloExample implements Example {
         String topic = args.string("--topic");
         String message = args.string("--message");
         Duration deadline = Duration.ofSeconds(args.integer("--timeout", 1, 3600));
-        try (Admin admin = Admin.create(adminConfig(kafka.bootstrapServers(), deadline))) {
+        try (Admin admin = Admin.create(adminConfig(kafka.clientProperties(), deadline))) {
             // stage 1: connect
-            if (!connect(admin, kafka.bootstrapServers(), deadline, out)) {
+            if (!connect(admin, kafka, deadline, out)) {
                 return 1;
             }
             // stage 2: create the topic
             createTopic(admin, topic, deadline, out);
             // stage 3: produce
-            RecordMetadata written = produce(kafka.bootstrapServers(), topic, message, deadline, out);
+            RecordMetadata written = produce(kafka.clientProperties(), topic, message, deadline, out);
             // stage 4: consume from the beginning until our record is read
-            if (!consumeFromBeginning(kafka.bootstrapServers(), written, deadline, out)) {
+            if (!consumeFromBeginning(kafka.clientProperties(), written, deadline, out)) {
                 return 1;
             }
             // stage 5: delete, as the note's last command does
             if (args.flag("--keep-topic")) {
                 out.println("5. Keeping topic '" + topic + "' (--keep-topic). Read it with Kafka's own tool:");
                 out.println("   kafka-console-consumer.sh --bootstrap-server " + kafka.bootstrapServers()
-                        + " --topic " + topic + " --from-beginning");
+                        + " --topic " + topic + " --from-beginning"
+                        + args.value(ExampleOptions.COMMAND_CONFIG).map(file -> " --consumer.config " + file).orElse(""));
             } else {
                 admin.deleteTopics(List.of(topic)).all().get(deadline.toSeconds(), TimeUnit.SECONDS);
                 out.println("5. Deleted topic '" + topic + "': its partition and log segments are removed.");
@@ -94,17 +98,17 @@ public final class HelloExample implements Example {
         return 0;
     }
 
-    private static boolean connect(Admin admin, String servers, Duration deadline, PrintStream out)
+    private static boolean connect(Admin admin, KafkaConnection kafka, Duration deadline, PrintStream out)
             throws InterruptedException {
         try {
             DescribeClusterResult cluster = admin.describeCluster();
             int brokers = cluster.nodes().get(deadline.toSeconds(), TimeUnit.SECONDS).size();
             String id = cluster.clusterId().get(deadline.toSeconds(), TimeUnit.SECONDS);
-            out.println("1. Connected to cluster " + id + ": " + brokers + " broker(s) answer at " + servers + ".");
+            out.println("1. Connected to cluster " + id + ": " + brokers + " broker(s) answer at "
+                    + kafka.bootstrapServers() + " over " + kafka.security().protocol() + ".");
             return true;
         } catch (TimeoutException | ExecutionException e) {
-            out.println("hello: FAILED: no Kafka broker answered at " + servers + " within " + deadline.toSeconds()
-                    + " s. Is a broker running there? (cause: " + rootCause(e) + ")");
+            out.println("hello: FAILED: " + ConnectionProblem.explain(e, kafka, deadline));
             return false;
         }
     }
@@ -122,11 +126,11 @@ public final class HelloExample implements Example {
         }
     }
 
-    private static RecordMetadata produce(String servers, String topic, String message, Duration deadline,
+    private static RecordMetadata produce(Map<String, Object> client, String topic, String message, Duration deadline,
                                           PrintStream out)
             throws Exception {
-        Properties config = new Properties();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+        // Where the cluster is, and how to log in and encrypt (from --command-config, if given).
+        Map<String, Object> config = new HashMap<>(client);
         // Wait for the write to be on every in-sync replica before calling it done.
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         // send() may block while fetching metadata: bound it, like every other wait here.
@@ -144,10 +148,9 @@ public final class HelloExample implements Example {
         }
     }
 
-    private static boolean consumeFromBeginning(String servers, RecordMetadata written, Duration deadline,
+    private static boolean consumeFromBeginning(Map<String, Object> client, RecordMetadata written, Duration deadline,
                                                 PrintStream out) {
-        Properties config = new Properties();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+        Map<String, Object> config = new HashMap<>(client);
         // No consumer group: this reader assigns itself the partition and commits nothing.
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         TopicPartition partition = new TopicPartition(written.topic(), written.partition());
@@ -174,19 +177,11 @@ public final class HelloExample implements Example {
         return false;
     }
 
-    private static Map<String, Object> adminConfig(String servers, Duration deadline) {
-        return Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
-                // Give up on an unreachable cluster within the example's deadline.
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) deadline.toMillis(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) deadline.toMillis() / 2);
-    }
-
-    private static String rootCause(Throwable e) {
-        Throwable cause = e;
-        while (cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+    private static Map<String, Object> adminConfig(Map<String, Object> client, Duration deadline) {
+        Map<String, Object> config = new HashMap<>(client);
+        // Give up on an unreachable cluster within the example's deadline.
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) deadline.toMillis());
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) deadline.toMillis() / 2);
+        return config;
     }
 }

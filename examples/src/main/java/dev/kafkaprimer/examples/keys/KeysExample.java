@@ -70,7 +70,7 @@ public final class KeysExample implements Example {
         }
         KeyPartitioner<String> partitioner = KeyPartitioner.forStringKeys();
         boolean allAgree = true;
-        try (TopicAdmin admin = TopicAdmin.connect(kafka.bootstrapServers(), DEADLINE)) {
+        try (TopicAdmin admin = TopicAdmin.connect(kafka.bootstrapServers(), kafka.security(), DEADLINE)) {
             // stage 1: the topic
             boolean created = admin.createTopic(topic, partitions);
             out.println("1. Topic '" + topic + "' " + (created ? "created" : "already exists") + " with "
@@ -78,7 +78,8 @@ public final class KeysExample implements Example {
             // stage 2: predict, send, compare
             out.println("2. Each key's partition, predicted (murmur2 of the key bytes % " + partitions
                     + ") and as the broker stored it:");
-            ProducerOptions options = ProducerOptions.builder(kafka.bootstrapServers()).maxBlock(DEADLINE).build();
+            ProducerOptions options = ProducerOptions.builder(kafka.bootstrapServers()).security(kafka.security())
+                    .maxBlock(DEADLINE).build();
             try (JsonProducer<String, KeyedEvent> producer = JsonProducer.create(options)) {
                 for (String key : keys) {
                     int predicted = partitioner.partitionFor(key, partitions);

@@ -2,10 +2,10 @@ package dev.kafkaprimer.examples.segments;
 
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.stream.Collectors;
 
 import dev.kafkaprimer.examples.cli.WaitFor;
@@ -31,14 +31,15 @@ final class CompactionDemo {
 
     private final Admin admin;
     private final PartitionLog log;
-    private final String servers;
+    private final Map<String, Object> client;
     private final Duration deadline;
     private final PrintStream out;
 
-    CompactionDemo(Admin admin, PartitionLog log, String servers, Duration deadline, PrintStream out) {
+    CompactionDemo(Admin admin, PartitionLog log, Map<String, Object> client, Duration deadline,
+                   PrintStream out) {
         this.admin = admin;
         this.log = log;
-        this.servers = servers;
+        this.client = client;
         this.deadline = deadline;
         this.out = out;
     }
@@ -111,9 +112,9 @@ final class CompactionDemo {
                 .collect(Collectors.joining(" "));
     }
 
-    private Properties producerConfig() {
-        Properties config = new Properties();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+    private Map<String, Object> producerConfig() {
+        // Where the cluster is, and how to log in and encrypt.
+        Map<String, Object> config = new HashMap<>(client);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) deadline.toMillis());
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) deadline.toMillis() / 2);

@@ -4,11 +4,11 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
@@ -29,15 +29,16 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 final class PartitionLog {
 
-    private final String servers;
+    private final Map<String, Object> client;
     private final Admin admin;
     private final TopicPartition partition;
     private final Optional<EmbeddedKafkaCluster> embedded;
     private final Duration deadline;
 
-    PartitionLog(String servers, Admin admin, TopicPartition partition, Optional<EmbeddedKafkaCluster> embedded,
-                 Duration deadline) {
-        this.servers = servers;
+    /** {@code client}: {@code bootstrap.servers} and security settings, for the consumers it creates. */
+    PartitionLog(Map<String, Object> client, Admin admin, TopicPartition partition,
+                 Optional<EmbeddedKafkaCluster> embedded, Duration deadline) {
+        this.client = client;
         this.admin = admin;
         this.partition = partition;
         this.embedded = embedded;
@@ -125,8 +126,7 @@ final class PartitionLog {
 
     /** A consumer of no group that commits nothing, resetting as {@code autoOffsetReset} says. */
     KafkaConsumer<String, String> consumer(String autoOffsetReset) {
-        Properties config = new Properties();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+        Map<String, Object> config = new HashMap<>(client);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         // What to do when the asked-for offset is not stored (any more): the point of stage 5.
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, autoOffsetReset);

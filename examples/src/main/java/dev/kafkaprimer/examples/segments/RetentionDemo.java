@@ -2,10 +2,10 @@ package dev.kafkaprimer.examples.segments;
 
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -40,14 +40,15 @@ final class RetentionDemo {
 
     private final Admin admin;
     private final PartitionLog log;
-    private final String servers;
+    private final Map<String, Object> client;
     private final Duration deadline;
     private final PrintStream out;
 
-    RetentionDemo(Admin admin, PartitionLog log, String servers, Duration deadline, PrintStream out) {
+    RetentionDemo(Admin admin, PartitionLog log, Map<String, Object> client, Duration deadline,
+                  PrintStream out) {
         this.admin = admin;
         this.log = log;
-        this.servers = servers;
+        this.client = client;
         this.deadline = deadline;
         this.out = out;
     }
@@ -92,8 +93,8 @@ final class RetentionDemo {
     }
 
     private void produce(String topic) throws Exception {
-        Properties config = new Properties();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+        // Where the cluster is, and how to log in and encrypt.
+        Map<String, Object> config = new HashMap<>(client);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         // Fuller batches: four megabytes go out in a second or two.
         config.put(ProducerConfig.LINGER_MS_CONFIG, 20);

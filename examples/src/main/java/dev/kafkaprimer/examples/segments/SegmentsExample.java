@@ -2,6 +2,7 @@ package dev.kafkaprimer.examples.segments;
 
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -74,16 +75,18 @@ public final class SegmentsExample implements Example {
         String topic = args.string("--topic");
         String compacted = topic + "-compacted";
         Duration deadline = Duration.ofSeconds(args.integer("--timeout", 1, 3600));
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) deadline.toMillis()))) {
+        Map<String, Object> client = kafka.clientProperties();
+        Map<String, Object> adminConfig = new HashMap<>(client);
+        adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) deadline.toMillis());
+        try (Admin admin = Admin.create(adminConfig)) {
             // stages 1 to 5: segments and retention
-            PartitionLog retained = new PartitionLog(kafka.bootstrapServers(), admin, new TopicPartition(topic, 0),
+            PartitionLog retained = new PartitionLog(client, admin, new TopicPartition(topic, 0),
                     kafka.embedded(), deadline);
-            boolean ok = new RetentionDemo(admin, retained, kafka.bootstrapServers(), deadline, out).run();
+            boolean ok = new RetentionDemo(admin, retained, client, deadline, out).run();
             // stage 6: compaction
-            PartitionLog compactedLog = new PartitionLog(kafka.bootstrapServers(), admin,
+            PartitionLog compactedLog = new PartitionLog(client, admin,
                     new TopicPartition(compacted, 0), kafka.embedded(), deadline);
-            ok = ok && new CompactionDemo(admin, compactedLog, kafka.bootstrapServers(), deadline, out).run();
+            ok = ok && new CompactionDemo(admin, compactedLog, client, deadline, out).run();
             // stage 7: clean up
             if (args.flag("--keep-topic")) {
                 out.println("7. Keeping topics '" + topic + "' and '" + compacted + "' (--keep-topic).");

@@ -26,11 +26,9 @@ import dev.kafkaprimer.examples.cli.KafkaConnection;
 import dev.kafkaprimer.examples.cli.ParsedOptions;
 import dev.kafkaprimer.examples.cli.UsageException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -103,8 +101,8 @@ public final class WalletExample implements Example {
         Ledger ledger = Ledger.of(generated);
         try (PaymentNotifier notifier = PaymentNotifier.start(failureRate, seed);
              WalletStore store = WalletStore.open(db);
-             TopicAdmin topics = TopicAdmin.connect(kafka.bootstrapServers(), SETUP_DEADLINE);
-             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+             TopicAdmin topics = TopicAdmin.connect(kafka.bootstrapServers(), kafka.security(), SETUP_DEADLINE);
+             Admin admin = Admin.create(kafka.clientProperties())) {
             store.prepare(!args.flag("--keep-db"));
             FreshTopic.recreate(topics, topic, partitions, SETUP_DEADLINE);
             FreshTopic.recreate(topics, topic + ".DLT", partitions, SETUP_DEADLINE);
@@ -114,8 +112,8 @@ public final class WalletExample implements Example {
                     + ", notifier at " + notifier.uri() + " failing " + Math.round(failureRate * 100) + "% of calls.");
 
             // stage 2: the consumer group
-            WalletMember.Settings settings = new WalletMember.Settings(kafka.bootstrapServers(), topic, group, db,
-                    notifier.uri());
+            WalletMember.Settings settings = new WalletMember.Settings(kafka.bootstrapServers(), kafka.security(),
+                    topic, group, db, notifier.uri());
             List<WalletMember> members = new ArrayList<>();
             WalletMemberProcess child = null;
             if (crash) {
@@ -131,8 +129,8 @@ public final class WalletExample implements Example {
             try {
                 // stage 3: produce
                 long started = System.nanoTime();
-                produce(kafka.bootstrapServers(), topic, generated, keyed, out);
-                injectMalformed(kafka.bootstrapServers(), topic, malformed, out);
+                produce(kafka, topic, generated, keyed, out);
+                injectMalformed(kafka.clientProperties(), topic, malformed, out);
 
                 // stage 4: the crash
                 if (crash) {
@@ -169,10 +167,10 @@ public final class WalletExample implements Example {
         }
     }
 
-    private static void produce(String servers, String topic, List<WalletEvent> events, boolean keyed,
+    private static void produce(KafkaConnection kafka, String topic, List<WalletEvent> events, boolean keyed,
                                 PrintStream out) {
-        ProducerOptions options = ProducerOptions.builder(servers).linger(Duration.ofMillis(5))
-                .maxBlock(SETUP_DEADLINE).build();
+        ProducerOptions options = ProducerOptions.builder(kafka.bootstrapServers()).security(kafka.security())
+                .linger(Duration.ofMillis(5)).maxBlock(SETUP_DEADLINE).build();
         Map<Integer, Set<String>> usersByPartition = new TreeMap<>();
         Map<Integer, Integer> eventsByPartition = new TreeMap<>();
         long began = System.nanoTime();
@@ -199,12 +197,13 @@ public final class WalletExample implements Example {
         }
     }
 
-    private static void injectMalformed(String servers, String topic, int count, PrintStream out) {
+    private static void injectMalformed(Map<String, Object> client, String topic, int count, PrintStream out) {
         if (count == 0) {
             return;
         }
-        try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers), new ByteArraySerializer(), new ByteArraySerializer())) {
+        // A raw producer, past the JSON serializer: bytes no JSON reader accepts.
+        try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(client, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
             for (int i = 0; i < count; i++) {
                 raw.send(new ProducerRecord<>(topic, ("{\"eventId\": broken " + i).getBytes()))
                         .get(SETUP_DEADLINE.toSeconds(), TimeUnit.SECONDS);

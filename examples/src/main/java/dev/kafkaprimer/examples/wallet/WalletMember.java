@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.kafkaprimer.core.config.ClientSecurity;
 import dev.kafkaprimer.core.consumer.CommitLoop;
 import dev.kafkaprimer.core.consumer.ConsumerOptions;
 import dev.kafkaprimer.core.consumer.RetryPolicy;
@@ -23,7 +24,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 final class WalletMember implements AutoCloseable {
 
     /** The wallet's settings for every member, in the parent and in a child JVM alike. */
-    record Settings(String bootstrapServers, String topic, String groupId, String db, java.net.URI notifier) {
+    record Settings(String bootstrapServers, ClientSecurity security, String topic, String groupId, String db,
+                    java.net.URI notifier) {
     }
 
     private final String name;
@@ -41,6 +43,7 @@ final class WalletMember implements AutoCloseable {
         this.notifier = new NotifierClient(settings.notifier(), 5);
         ConsumerOptions options = ConsumerOptions.builder(settings.bootstrapServers(), settings.groupId(),
                         List.of(settings.topic()))
+                .security(settings.security())
                 .retry(RetryPolicy.builder().maxAttempts(3).initialDelay(Duration.ofMillis(50)).build())
                 // A member that dies (--crash-consumer) is noticed after this long, then its partitions move.
                 .property(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 6_000)

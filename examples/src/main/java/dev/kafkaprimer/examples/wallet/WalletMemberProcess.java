@@ -3,18 +3,26 @@ package dev.kafkaprimer.examples.wallet;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+
+import dev.kafkaprimer.core.config.ClientSecurity;
+import dev.kafkaprimer.examples.cli.ClientPropertiesText;
 
 /**
  * A wallet member in a JVM of its own, so {@code --crash-consumer} can kill it the honest way: SIGKILL, no
  * commit, no clean close, no leaving the group. {@link #main} runs the member and reports its progress on
  * standard output; the parent reads that to know when to strike.
+ *
+ * <p>The security settings (passwords included) reach the child on its standard input, as a properties text:
+ * not on its command line, which any user of the machine can read with {@code ps}, and not in a file.
  */
 final class WalletMemberProcess {
 
@@ -26,7 +34,7 @@ final class WalletMemberProcess {
         this.output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     }
 
-    /** Starts a member JVM with this JVM's class path. */
+    /** Starts a member JVM with this JVM's class path, and hands it the security settings. */
     static WalletMemberProcess start(WalletMember.Settings settings) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -34,9 +42,16 @@ final class WalletMemberProcess {
                 WalletMemberProcess.class.getName(),
                 settings.bootstrapServers(), settings.topic(), settings.groupId(), settings.db(),
                 settings.notifier().toString()));
-        return new WalletMemberProcess(new ProcessBuilder(command)
+        Process process = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .start());
+                .start();
+        try (OutputStream in = process.getOutputStream()) {
+            ClientPropertiesText.store(settings.security().clientProperties(), in);
+        } catch (IOException e) {
+            process.destroyForcibly();
+            throw e;
+        }
+        return new WalletMemberProcess(process);
     }
 
     /**
@@ -88,12 +103,14 @@ final class WalletMemberProcess {
     }
 
     /**
-     * Child JVM entry: {@code bootstrap topic group db notifierUri}. Prints {@code assigned N} once it owns
-     * partitions and {@code processed N} every 50 events; runs until killed.
+     * Child JVM entry: {@code bootstrap topic group db notifierUri}, and the security settings on standard input.
+     * Prints {@code assigned N} once it owns partitions and {@code processed N} every 50 events; runs until killed.
      */
     public static void main(String[] args) throws Exception {
-        WalletMember.Settings settings = new WalletMember.Settings(args[0], args[1], args[2], args[3],
-                URI.create(args[4]));
+        Properties security = new Properties();
+        security.load(System.in);
+        WalletMember.Settings settings = new WalletMember.Settings(args[0], ClientSecurity.fromProperties(security),
+                args[1], args[2], args[3], URI.create(args[4]));
         WalletMember member = WalletMember.start("wallet-child", settings);
         long reported = 0;
         boolean assignedReported = false;

@@ -49,7 +49,8 @@ class LogCleanupTest {
                     producer.send(new ProducerRecord<>(topic, 0, i < 2500 ? now - 3_600_000 : now, null, "x".repeat(1000)));
                 }
             }
-            PartitionLog log = new PartitionLog(kafka.bootstrapServers(), admin, new TopicPartition(topic, 0),
+            PartitionLog log = new PartitionLog(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    kafka.bootstrapServers()), admin, new TopicPartition(topic, 0),
                     Optional.of(kafka), DEADLINE);
             Path directory = log.directory().orElseThrow();
             List<SegmentFile> before = SegmentFile.in(directory);
@@ -76,7 +77,8 @@ class LogCleanupTest {
             // Given a compacted topic whose segments roll after 100 ms
             SegmentsExample.create(admin, new NewTopic(topic, 1, (short) 1).configs(Map.of("cleanup.policy", "compact",
                     "segment.ms", "100", "min.cleanable.dirty.ratio", "0.01")), DEADLINE);
-            PartitionLog log = new PartitionLog(kafka.bootstrapServers(), admin, new TopicPartition(topic, 0),
+            PartitionLog log = new PartitionLog(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    kafka.bootstrapServers()), admin, new TopicPartition(topic, 0),
                     Optional.of(kafka), DEADLINE);
             // When three keys get five values each, and a later record rolls their segment
             try (KafkaProducer<String, String> producer = producer(kafka)) {
