@@ -117,6 +117,18 @@ public final class KafkaConnection implements AutoCloseable {
         return Collections.unmodifiableMap(client);
     }
 
+    /**
+     * {@link #clientProperties()} for an {@code Admin} client whose calls give up after {@code apiTimeout}
+     * ({@code default.api.timeout.ms}): the example's own deadline.
+     *
+     * @return a new, modifiable map
+     */
+    public Map<String, Object> adminProperties(java.time.Duration apiTimeout) {
+        Map<String, Object> admin = new LinkedHashMap<>(clientProperties());
+        admin.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) apiTimeout.toMillis());
+        return admin;
+    }
+
     /** The embedded cluster, when this run started one; examples that show disks or stop nodes need it. */
     public Optional<EmbeddedKafkaCluster> embedded() {
         return Optional.ofNullable(embedded);

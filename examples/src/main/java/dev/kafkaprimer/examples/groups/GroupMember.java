@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
+import dev.kafkaprimer.core.config.ClientSecurity;
 import dev.kafkaprimer.core.consumer.CommitLoop;
 import dev.kafkaprimer.core.consumer.ConsumerOptions;
 import dev.kafkaprimer.core.consumer.RebalanceEvent;
@@ -23,7 +24,8 @@ import org.apache.kafka.common.TopicPartition;
 final class GroupMember {
 
     /** What every member shares. */
-    record Settings(String bootstrapServers, String topic, String groupId, GroupProtocol protocol) {
+    record Settings(String bootstrapServers, ClientSecurity security, String topic, String groupId,
+                    GroupProtocol protocol) {
 
         /** What the protocol calls its rebalance counter: a group generation, or (KIP-848) a member epoch. */
         String generationName() {
@@ -43,6 +45,7 @@ final class GroupMember {
         ConsumerOptions.Builder options = ConsumerOptions.builder(settings.bootstrapServers(), settings.groupId(),
                         List.of(settings.topic()))
                 .groupProtocol(settings.protocol())
+                .security(settings.security())
                 // Back in poll() sooner: that is where a member takes part in a rebalance and sees close().
                 .pollTimeout(Duration.ofMillis(200))
                 // The coordinator lists members by client id: the same names as printed here.

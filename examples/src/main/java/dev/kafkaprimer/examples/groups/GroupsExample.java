@@ -19,7 +19,6 @@ import dev.kafkaprimer.examples.cli.ParsedOptions;
 import dev.kafkaprimer.examples.cli.UsageException;
 import dev.kafkaprimer.examples.cli.WaitFor;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.GroupProtocol;
 import org.apache.kafka.common.GroupState;
 
@@ -82,9 +81,8 @@ public final class GroupsExample implements Example {
         String group = "groups-" + UUID.randomUUID().toString().substring(0, 8);
         Deliveries deliveries = new Deliveries();
         long notCommitted;
-        try (TopicAdmin topics = TopicAdmin.connect(kafka.bootstrapServers(), timeout);
-             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                     AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis()))) {
+        try (TopicAdmin topics = TopicAdmin.connect(kafka.bootstrapServers(), kafka.security(), timeout);
+             Admin admin = Admin.create(kafka.adminProperties(timeout))) {
             // stage 1: topic and group
             FreshTopic.recreate(topics, topic, PARTITIONS, timeout);
             out.println("1. Topic '" + topic + "' created afresh with " + PARTITIONS + " partitions. Consumer group '"
@@ -96,8 +94,8 @@ public final class GroupsExample implements Example {
                             + "(every group.consumer.heartbeat.interval.ms, 5 s unless the broker says otherwise)");
 
             // stage 2: records keep coming through every rebalance
-            try (SteadyProducer producer = SteadyProducer.start(kafka.bootstrapServers(), topic, rate, deliveries);
-                 Members members = new Members(new GroupMember.Settings(kafka.bootstrapServers(), topic, group,
+            try (SteadyProducer producer = SteadyProducer.start(kafka.bootstrapServers(), kafka.security(), topic, rate, deliveries);
+                 Members members = new Members(new GroupMember.Settings(kafka.bootstrapServers(), kafka.security(), topic, group,
                          protocol), deliveries, out)) {
                 out.println("2. Producing about " + rate + " records a second (keys user-000 to user-099) until "
                         + "stage 6.");

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.kafkaprimer.core.config.ClientSecurity;
 import dev.kafkaprimer.core.producer.JsonProducer;
 import dev.kafkaprimer.core.producer.ProducerOptions;
 
@@ -29,18 +30,20 @@ final class SteadyProducer implements AutoCloseable {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final Thread thread;
 
-    private SteadyProducer(String bootstrapServers, String topic, int perSecond, Deliveries deliveries) {
+    private SteadyProducer(String bootstrapServers, ClientSecurity security, String topic, int perSecond,
+                           Deliveries deliveries) {
         this.topic = topic;
         this.pause = Duration.ofNanos(TimeUnit.SECONDS.toNanos(1) / perSecond);
         this.deliveries = deliveries;
-        this.producer = JsonProducer.create(ProducerOptions.builder(bootstrapServers)
+        this.producer = JsonProducer.create(ProducerOptions.builder(bootstrapServers).security(security)
                 .maxBlock(Duration.ofSeconds(30)).deliveryTimeout(Duration.ofSeconds(60)).build());
         this.thread = new Thread(this::produce, "groups-producer");
     }
 
     /** Starts writing about {@code perSecond} records a second to {@code topic}. */
-    static SteadyProducer start(String bootstrapServers, String topic, int perSecond, Deliveries deliveries) {
-        SteadyProducer producer = new SteadyProducer(bootstrapServers, topic, perSecond, deliveries);
+    static SteadyProducer start(String bootstrapServers, ClientSecurity security, String topic, int perSecond,
+                                Deliveries deliveries) {
+        SteadyProducer producer = new SteadyProducer(bootstrapServers, security, topic, perSecond, deliveries);
         producer.thread.start();
         return producer;
     }

@@ -23,7 +23,6 @@ import dev.kafkaprimer.examples.cli.KafkaConnection;
 import dev.kafkaprimer.examples.cli.ParsedOptions;
 import dev.kafkaprimer.examples.cli.WaitFor;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 
@@ -67,18 +66,18 @@ public final class OffsetsExample implements Example {
         Duration timeout = Duration.ofSeconds(args.integer("--timeout", 1, 3600));
         String group = "offsets-" + UUID.randomUUID().toString().substring(0, 8);
         ConsumerOptions options = ConsumerOptions.builder(kafka.bootstrapServers(), group, List.of(topic))
+                .security(kafka.security())
                 .pollTimeout(Duration.ofMillis(200))
                 .build();
         PartitionLag afterFirst;
         long resumedAt;
         long replayedFrom;
         PartitionLag afterReplay;
-        try (TopicAdmin topics = TopicAdmin.connect(kafka.bootstrapServers(), timeout);
-             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                     AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis()))) {
+        try (TopicAdmin topics = TopicAdmin.connect(kafka.bootstrapServers(), kafka.security(), timeout);
+             Admin admin = Admin.create(kafka.adminProperties(timeout))) {
             // stage 1: ten records in one partition
             FreshTopic.recreate(topics, topic, 1, timeout);
-            produce(kafka.bootstrapServers(), topic, timeout, out);
+            produce(kafka, topic, timeout, out);
 
             // stage 2: read five, commit
             out.println("2. A member of the new group '" + group + "' reads " + READ_FIRST + " records, commits, "
@@ -132,8 +131,9 @@ public final class OffsetsExample implements Example {
         return ok ? 0 : 1;
     }
 
-    private static void produce(String servers, String topic, Duration timeout, PrintStream out) {
-        ProducerOptions options = ProducerOptions.builder(servers).maxBlock(timeout).build();
+    private static void produce(KafkaConnection kafka, String topic, Duration timeout, PrintStream out) {
+        ProducerOptions options = ProducerOptions.builder(kafka.bootstrapServers()).security(kafka.security())
+                .maxBlock(timeout).build();
         SendResult first = null;
         SendResult last = null;
         try (JsonProducer<String, Entry> producer = JsonProducer.create(options)) {
