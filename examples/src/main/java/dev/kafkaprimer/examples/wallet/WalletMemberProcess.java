@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import dev.kafkaprimer.core.consumer.Ordering;
+
 /**
  * A wallet member in a JVM of its own, so {@code --crash-consumer} can kill it the honest way: SIGKILL, no
  * commit, no clean close, no leaving the group. {@link #main} runs the member and reports its progress on
@@ -33,7 +35,7 @@ final class WalletMemberProcess {
                 "-cp", System.getProperty("java.class.path"),
                 WalletMemberProcess.class.getName(),
                 settings.bootstrapServers(), settings.topic(), settings.groupId(), settings.db(),
-                settings.notifier().toString()));
+                settings.notifier().toString(), settings.ordering().name(), Integer.toString(settings.concurrency())));
         return new WalletMemberProcess(new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start());
@@ -88,12 +90,12 @@ final class WalletMemberProcess {
     }
 
     /**
-     * Child JVM entry: {@code bootstrap topic group db notifierUri}. Prints {@code assigned N} once it owns
-     * partitions and {@code processed N} every 50 events; runs until killed.
+     * Child JVM entry: {@code bootstrap topic group db notifierUri ordering concurrency}. Prints
+     * {@code assigned N} once it owns partitions and {@code processed N} every 50 events; runs until killed.
      */
     public static void main(String[] args) throws Exception {
         WalletMember.Settings settings = new WalletMember.Settings(args[0], args[1], args[2], args[3],
-                URI.create(args[4]));
+                URI.create(args[4]), Ordering.valueOf(args[5]), Integer.parseInt(args[6]));
         WalletMember member = WalletMember.start("wallet-child", settings);
         long reported = 0;
         boolean assignedReported = false;
