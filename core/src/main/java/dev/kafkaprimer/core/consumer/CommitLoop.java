@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -117,6 +118,8 @@ public final class CommitLoop<V> implements Runnable, AutoCloseable {
     private final CountDownLatch finished = new CountDownLatch(1);
     /** Wakes the running engine's consumer; set once the engine exists. */
     private volatile Runnable wakeEngine;
+    /** Whether a thread is one of the engine's workers, which close() must not make wait for the loop. */
+    private volatile Predicate<Thread> isWorker = thread -> false;
     private volatile Thread loopThread;
 
     private CommitLoop(ConsumerOptions options, Deserializer<V> valueDeserializer, RecordHandler<V> handler) {
@@ -179,6 +182,7 @@ public final class CommitLoop<V> implements Runnable, AutoCloseable {
             if (options.parallel()) {
                 ParallelEngine<V> created = new ParallelEngine<>(options, valueDeserializer, handler, control);
                 wakeEngine = created::wakeup;
+                isWorker = created::isWorker;
                 created.run();
             } else {
                 LoopEngine<V> created = new LoopEngine<>(options, valueDeserializer, handler, control);
@@ -206,7 +210,7 @@ public final class CommitLoop<V> implements Runnable, AutoCloseable {
      * Stops the loop: the records being handled are finished, the rest are left, finished work is committed and
      * the consumer is closed, on the loop thread. Waits at most {@code timeout} for that; the loop goes on
      * finishing if the time is up. Safe to call from any thread, more than once. Called from the loop thread
-     * itself (from the handler), it does not wait: the loop stops once the handler returns.
+     * itself or a worker thread (from the handler), it does not wait: the loop stops once the handler returns.
      *
      * @param timeout how long to wait for the loop to finish; zero to not wait; not null
      * @return true if the loop has finished (or never ran), false if it is still finishing
@@ -227,7 +231,7 @@ public final class CommitLoop<V> implements Runnable, AutoCloseable {
                 wake.run();
             }
         }
-        if (Thread.currentThread() == loopThread) {
+        if (Thread.currentThread() == loopThread || isWorker.test(Thread.currentThread())) {
             return false;
         }
         try {

@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -84,6 +85,7 @@ final class ParallelEngine<V> {
     private final PartitionOwnership ownership;
     private final DeadLetterPublisher deadLetters;
     private final ThreadPoolExecutor workers;
+    private final Set<Thread> workerThreads = ConcurrentHashMap.newKeySet();
     private final BlockingQueue<Completion<V>> completions = new LinkedBlockingQueue<>();
     private final Completion<V> wake = new Completion<>(null, Result.WAKE, null);
     private final Map<TopicPartition, PartitionWindow> windows = new HashMap<>();
@@ -111,7 +113,12 @@ final class ParallelEngine<V> {
         int threads = options.concurrency();
         // Never more than one record per worker is handed over, so the queue never holds more than that.
         this.workers = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(threads), workerThreads(Thread.currentThread().getName()));
+                new ArrayBlockingQueue<>(threads), newWorkerThreads(Thread.currentThread().getName()));
+    }
+
+    /** Whether {@code thread} is one of this engine's workers. Any thread. */
+    boolean isWorker(Thread thread) {
+        return workerThreads.contains(thread);
     }
 
     /** Makes the loop thread leave a blocking consumer call or its wait for workers. Any thread. */
@@ -210,8 +217,11 @@ final class ParallelEngine<V> {
         }
     }
 
-    /** Hands records to idle workers, retries whose time has come first. */
+    /** Hands records to idle workers, retries whose time has come first; none once the loop is stopping. */
     private void handOut() {
+        if (control.isClosing() || stopped != null || workerFailure != null) {
+            return;
+        }
         lanes.releaseDueRetries(System.nanoTime());
         while (running.size() < options.concurrency()) {
             WorkItem<V> item = lanes.take();
@@ -463,12 +473,13 @@ final class ParallelEngine<V> {
         return first;
     }
 
-    private static ThreadFactory workerThreads(String loopThreadName) {
+    private ThreadFactory newWorkerThreads(String loopThreadName) {
         AtomicInteger number = new AtomicInteger();
         return task -> {
             Thread thread = new Thread(task, loopThreadName + "-worker-" + number.incrementAndGet());
             // The loop shuts the pool down when it ends; daemon threads cannot keep a JVM alive if it did not.
             thread.setDaemon(true);
+            workerThreads.add(thread);
             return thread;
         };
     }

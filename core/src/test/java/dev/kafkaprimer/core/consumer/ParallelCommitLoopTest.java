@@ -375,6 +375,39 @@ class ParallelCommitLoopTest {
     }
 
     @Test
+    void shouldFinishTheRecordWhoseHandlerClosesTheLoopFromAWorkerThread(TestTopics topics) {
+        // Given ten records and a handler that closes its own loop at record 3, from a worker thread
+        String topic = topics.next();
+        TopicPartition partition = new TopicPartition(topic, 0);
+        clients.createTopic(topic, 1);
+        for (int i = 0; i < 10; i++) {
+            clients.send(topic, 0, "k" + i, "v" + i);
+        }
+        String group = topic + "-group";
+        List<Boolean> closeResults = new CopyOnWriteArrayList<>();
+        List<CommitLoop<String>> self = new CopyOnWriteArrayList<>();
+        CommitLoop<String> loop = CommitLoop.create(
+                TestOptions.quick(kafka.bootstrapServers(), group, topic, GroupProtocol.CLASSIC)
+                        .ordering(Ordering.KEY).concurrency(1).build(),
+                new StringDeserializer(), record -> {
+                    if (record.offset() == 3) {
+                        closeResults.add(self.get(0).close(CommitLoop.DEFAULT_CLOSE_TIMEOUT));
+                    }
+                });
+        self.add(loop);
+
+        // When the loop runs
+        try (LoopThread running = LoopThread.start(loop, "self-closing-loop")) {
+            assertNull(running.awaitEnd(TIMEOUT), "run() returned normally");
+        }
+
+        // Then close() returned at once without waiting for the loop (which waits for this very handler), so
+        // record 3 finished and was committed, and nothing after it
+        assertEquals(List.of(false), closeResults);
+        assertEquals(4L, clients.committed(group).get(partition));
+    }
+
+    @Test
     void shouldMeasureKeyParallelThroughputWithTheSpeedupRecipe() throws Exception {
         // The recipe of KeyParallelSpeedup at a small size: it runs, and handles every record (no time asserted)
         String topic = KeyParallelSpeedup.createAndFill(kafka.bootstrapServers(), 200);
