@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -24,8 +25,9 @@ import dev.kafkaprimer.core.json.JsonDeserializer;
  * the loop has stopped; it may be called once. A {@code CommitLoop} is a {@link Runnable}, so give it a thread
  * of its own, or submit it to an executor whose {@code Future} then reports how it ended. Every other method
  * may be called from any thread: {@link #close()} stops the loop, the {@code seekTo...} methods move it. The
- * loop's {@code KafkaConsumer}, which is not thread-safe, never leaves the loop thread. Creating a loop opens
- * no connection: {@code run()} creates the consumer and always closes it before returning. A loop whose
+ * loop's {@code KafkaConsumer}, which is not thread-safe, never leaves the loop thread; worker threads, if
+ * the options ask for them (see "Parallel processing"), live only while {@code run()} does. Creating a loop
+ * opens no connection: {@code run()} creates the consumer and always closes it before returning. A loop whose
  * {@code run()} is still going when the application ends leaves its group only when the session times out,
  * and its finished but uncommitted records are processed again by the next owner: call {@code close()}, for
  * instance from a shutdown hook.
@@ -66,11 +68,38 @@ import dev.kafkaprimer.core.json.JsonDeserializer;
  * failing record's. The handler's own time per record, times {@code max.poll.records}, must still fit in
  * {@code max.poll.interval.ms}.
  *
+ * <p><b>Parallel processing.</b> By default the loop thread handles one record at a time. With a
+ * {@linkplain ConsumerOptions.Builder#concurrency(int) concurrency} above 1, or an {@link Ordering} other than
+ * {@code PARTITION}, it hands records to that many worker threads instead, as far as the ordering allows; the
+ * handler is then called from several threads at once and must be thread-safe. The consumer stays on the loop
+ * thread, and the workers report each outcome back to it.
+ * <pre>{@code
+ * ConsumerOptions options = ConsumerOptions.builder("localhost:9092", "billing", List.of("orders"))
+ *         .ordering(Ordering.KEY)   // one customer's orders in order, different customers side by side
+ *         .concurrency(16)
+ *         .build();
+ * }</pre>
+ * Records now finish out of order, and committing after "the last finished record" could skip one that is
+ * still running. So the loop commits, per partition, the <em>safe offset</em>: the offset after the newest
+ * record below which every record is finished. If records 40 to 45 are handed out and all but 42 finish, the
+ * loop commits 42, not 46: a crash then repeats 42 to 45, and never skips 42. The price is that one slow
+ * record holds back its partition's commit, and the finished records behind it must be remembered; so the
+ * loop holds at most {@linkplain ConsumerOptions.Builder#maxPendingRecords(int) maxPendingRecords} (waiting,
+ * being handled, or finished behind an unfinished one) and pauses fetching while it holds that many. A failing
+ * record waits out its retry delay without occupying a worker or the poll loop; only the records of its own
+ * key ({@code KEY}) or partition ({@code PARTITION}) wait with it. A {@link StopProcessingException} stops the
+ * handing out: records being handled are finished, the safe offsets are committed (never past the stopped
+ * record, so later records that finished are processed again too), and {@code run()} throws as above. Giving
+ * partitions up in a rebalance, a seek and {@code close()} work alike: no new records of those partitions,
+ * up to 30 seconds for the ones being handled, then the commit. A handler still running after that is
+ * abandoned (at shutdown, interrupted) and its record is processed again by the partition's next reader.
+ *
  * <p><b>Shutdown</b> follows the pattern of {@code KafkaConsumer}'s documentation: {@code close()} sets a
  * flag and calls {@code wakeup()} on the consumer; the loop thread sees the flag between records, or gets a
  * {@code WakeupException} out of a blocking call, which it ignores because it is closing, then commits what
  * was finished and closes the consumer in its final step. The record being handled when {@code close()} is
- * called is finished first; later records of the same poll are left for the next owner.
+ * called (with worker threads: every record being handled) is finished first; later records are left for the
+ * next owner.
  *
  * @param <V> the type of record values
  */
@@ -87,7 +116,10 @@ public final class CommitLoop<V> implements Runnable, AutoCloseable {
     private final LoopControl control = new LoopControl();
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
     private final CountDownLatch finished = new CountDownLatch(1);
-    private volatile LoopEngine<V> engine;
+    /** Wakes the running engine's consumer; set once the engine exists. */
+    private volatile Runnable wakeEngine;
+    /** Whether a thread is one of the engine's workers, which close() must not make wait for the loop. */
+    private volatile Predicate<Thread> isWorker = thread -> false;
     private volatile Thread loopThread;
 
     private CommitLoop(ConsumerOptions options, Deserializer<V> valueDeserializer, RecordHandler<V> handler) {
@@ -146,9 +178,17 @@ public final class CommitLoop<V> implements Runnable, AutoCloseable {
         }
         loopThread = Thread.currentThread();
         try {
-            LoopEngine<V> created = new LoopEngine<>(options, valueDeserializer, handler, control);
-            engine = created; // close() reads it after setting its flag; the loop reads the flag after this
-            created.run();
+            // close() reads wakeEngine after setting its flag; the loop reads the flag after this assignment.
+            if (options.parallel()) {
+                ParallelEngine<V> created = new ParallelEngine<>(options, valueDeserializer, handler, control);
+                wakeEngine = created::wakeup;
+                isWorker = created::isWorker;
+                created.run();
+            } else {
+                LoopEngine<V> created = new LoopEngine<>(options, valueDeserializer, handler, control);
+                wakeEngine = created::wakeup;
+                created.run();
+            }
         } finally {
             state.set(State.FINISHED);
             control.failPendingSeeks(new IllegalStateException("the loop stopped before it applied the seek"));
@@ -167,10 +207,10 @@ public final class CommitLoop<V> implements Runnable, AutoCloseable {
     }
 
     /**
-     * Stops the loop: the record being handled is finished, the rest are left, finished work is committed and
+     * Stops the loop: the records being handled are finished, the rest are left, finished work is committed and
      * the consumer is closed, on the loop thread. Waits at most {@code timeout} for that; the loop goes on
      * finishing if the time is up. Safe to call from any thread, more than once. Called from the loop thread
-     * itself (from the handler), it does not wait: the loop stops once the handler returns.
+     * itself or a worker thread (from the handler), it does not wait: the loop stops once the handler returns.
      *
      * @param timeout how long to wait for the loop to finish; zero to not wait; not null
      * @return true if the loop has finished (or never ran), false if it is still finishing
@@ -186,12 +226,12 @@ public final class CommitLoop<V> implements Runnable, AutoCloseable {
                 finished.countDown();
                 return true;
             }
-            LoopEngine<V> running = engine;
-            if (running != null && state.get() == State.RUNNING) {
-                running.wakeup();
+            Runnable wake = wakeEngine;
+            if (wake != null && state.get() == State.RUNNING) {
+                wake.run();
             }
         }
-        if (Thread.currentThread() == loopThread) {
+        if (Thread.currentThread() == loopThread || isWorker.test(Thread.currentThread())) {
             return false;
         }
         try {

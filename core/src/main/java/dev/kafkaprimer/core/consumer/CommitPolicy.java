@@ -9,6 +9,11 @@ package dev.kafkaprimer.core.consumer;
  *
  * <p>A commit is a request to the group coordinator, a broker: its cost is a network round trip and a write
  * to the internal {@code __consumer_offsets} topic.
+ *
+ * <p>With worker threads (see {@link Ordering}) what is committed is each partition's safe offset, the one
+ * below which every record is finished; {@link #PER_RECORD} then commits each time it moves, and
+ * {@link #PER_BATCH} and {@link #ASYNC} commit after each poll that brought records, and at least once per
+ * poll timeout while none come.
  */
 public enum CommitPolicy {
 

@@ -19,9 +19,9 @@ import org.apache.kafka.clients.consumer.GroupProtocol;
 
 /**
  * Everything a {@link CommitLoop} needs to know: where the cluster is, which group it joins, what it reads,
- * how it commits, retries and dead-letters. The loop builds its {@code KafkaConsumer} (and the producer for
- * the dead-letter topic) from these options itself, so a consumer can never be half-configured; in
- * particular auto-commit is always off.
+ * how it commits, retries and dead-letters, and how many records it handles at once. The loop builds its
+ * {@code KafkaConsumer} (and the producer for the dead-letter topic) from these options itself, so a consumer
+ * can never be half-configured; in particular auto-commit is always off.
  *
  * <pre>{@code
  * ConsumerOptions options = ConsumerOptions.builder("localhost:9092", "billing", List.of("orders"))
@@ -72,6 +72,12 @@ public final class ConsumerOptions {
     public static final String DEFAULT_DEAD_LETTER_SUFFIX = ".DLT";
     /** How long the loop waits by default for the dead-letter topic to acknowledge a record. */
     public static final Duration DEFAULT_DEAD_LETTER_TIMEOUT = Duration.ofSeconds(30);
+    /** Which records may be handled at the same time by default: one per partition, as Kafka orders them. */
+    public static final Ordering DEFAULT_ORDERING = Ordering.PARTITION;
+    /** Records handled at the same time by default: one, on the loop thread itself. */
+    public static final int DEFAULT_CONCURRENCY = 1;
+    /** Records a parallel loop holds at most by default, before it stops fetching more: two default polls. */
+    public static final int DEFAULT_MAX_PENDING_RECORDS = 1_000;
 
     /** Settings the options set themselves, with the builder method to use instead. */
     private static final Map<String, String> CHOSEN_HERE = Map.of(
@@ -108,6 +114,9 @@ public final class ConsumerOptions {
     private final Duration pollTimeout;
     private final RebalanceListener rebalanceListener;
     private final ClientSecurity security;
+    private final Ordering ordering;
+    private final int concurrency;
+    private final int maxPendingRecords;
     private final Map<String, Object> properties;
 
     private ConsumerOptions(Builder builder) {
@@ -127,6 +136,9 @@ public final class ConsumerOptions {
         this.pollTimeout = builder.pollTimeout;
         this.rebalanceListener = builder.rebalanceListener;
         this.security = builder.security;
+        this.ordering = builder.ordering;
+        this.concurrency = builder.concurrency;
+        this.maxPendingRecords = builder.maxPendingRecords;
         this.properties = Map.copyOf(builder.properties);
     }
 
@@ -311,6 +323,41 @@ public final class ConsumerOptions {
     }
 
     /**
+     * Which records may be handled at the same time.
+     *
+     * @return the choice; never null
+     */
+    public Ordering ordering() {
+        return ordering;
+    }
+
+    /**
+     * How many records may be handled at the same time, each on a worker thread of its own.
+     *
+     * @return at least 1
+     */
+    public int concurrency() {
+        return concurrency;
+    }
+
+    /**
+     * How many records a loop with worker threads holds at most before it stops fetching more.
+     *
+     * @return at least {@link #concurrency()}
+     */
+    public int maxPendingRecords() {
+        return maxPendingRecords;
+    }
+
+    /**
+     * Whether the loop hands records to worker threads ({@link Ordering#KEY}, {@link Ordering#UNORDERED}, or a
+     * concurrency above 1), rather than handling them on the loop thread itself.
+     */
+    boolean parallel() {
+        return ordering != Ordering.PARTITION || concurrency > 1;
+    }
+
+    /**
      * The other client settings, passed through unchanged.
      *
      * @return an immutable map; may contain secrets, so do not log it
@@ -335,6 +382,8 @@ public final class ConsumerOptions {
                 + ", maxPollRecords=" + maxPollRecords + ", pollTimeout=" + pollTimeout
                 + (rebalanceListener == RebalanceListener.NONE ? "" : ", rebalanceListener=given")
                 + ", security=" + security().map(ClientSecurity::toString).orElse("(kafka-clients default)")
+                + ", ordering=" + ordering + ", concurrency=" + concurrency
+                + (parallel() ? ", maxPendingRecords=" + maxPendingRecords : "")
                 + ", properties=" + shownProperties + "}";
     }
 
@@ -374,6 +423,9 @@ public final class ConsumerOptions {
         private Duration pollTimeout = DEFAULT_POLL_TIMEOUT;
         private RebalanceListener rebalanceListener = RebalanceListener.NONE;
         private ClientSecurity security;
+        private Ordering ordering = DEFAULT_ORDERING;
+        private int concurrency = DEFAULT_CONCURRENCY;
+        private int maxPendingRecords = DEFAULT_MAX_PENDING_RECORDS;
         private final Map<String, Object> properties = new LinkedHashMap<>();
 
         private Builder(String bootstrapServers, String groupId, List<String> topics, Pattern topicPattern) {
@@ -523,6 +575,19 @@ public final class ConsumerOptions {
         }
 
         /**
+         * Which records may be handled at the same time; see {@link Ordering} for what each choice guarantees
+         * and costs. With {@link Ordering#PARTITION} and a {@link #concurrency(int)} of 1 (the defaults) the
+         * loop thread handles every record itself; any other combination uses worker threads.
+         *
+         * @param ordering the choice; not null
+         * @return this builder
+         */
+        public Builder ordering(Ordering ordering) {
+            this.ordering = Objects.requireNonNull(ordering, "ordering");
+            return this;
+        }
+
+        /**
          * How the consumer and the dead-letter producer prove who they are and keep their traffic private: TLS,
          * a SASL login, or both; see {@link ClientSecurity}. Without it they use PLAINTEXT, kafka-clients' default.
          *
@@ -531,6 +596,44 @@ public final class ConsumerOptions {
          */
         public Builder security(ClientSecurity security) {
             this.security = Objects.requireNonNull(security, "security");
+            return this;
+        }
+
+        /**
+         * How many records may be handled at the same time: the number of worker threads, each calling the
+         * handler for one record at a time. Above 1, the handler must be safe to call from several threads at
+         * once. More threads help only when records may run side by side ({@link #ordering(Ordering)}) and the
+         * handler mostly waits (for a database, a service); they do not make a busy CPU faster.
+         *
+         * @param concurrency at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code concurrency} is less than 1
+         */
+        public Builder concurrency(int concurrency) {
+            if (concurrency < 1) {
+                throw new IllegalArgumentException("concurrency must be at least 1, was " + concurrency);
+            }
+            this.concurrency = concurrency;
+            return this;
+        }
+
+        /**
+         * How many records a loop with worker threads holds at most: waiting for their key or partition, being
+         * handled, or finished but not yet committable because an older record of their partition is not. When
+         * it holds this many, it pauses fetching (it keeps polling, so it stays in the group) until the oldest
+         * records are finished; one poll may bring up to {@link #maxPollRecords(int)} more. The bound keeps a
+         * slow key from filling the heap, and limits what a crash repeats. Unused when the loop thread handles
+         * records itself.
+         *
+         * @param maxPendingRecords at least 1, and at least the concurrency (checked by {@link #build()})
+         * @return this builder
+         * @throws IllegalArgumentException if {@code maxPendingRecords} is less than 1
+         */
+        public Builder maxPendingRecords(int maxPendingRecords) {
+            if (maxPendingRecords < 1) {
+                throw new IllegalArgumentException("maxPendingRecords must be at least 1, was " + maxPendingRecords);
+            }
+            this.maxPendingRecords = maxPendingRecords;
             return this;
         }
 
@@ -571,10 +674,16 @@ public final class ConsumerOptions {
          * @throws IllegalArgumentException if a passed-through setting does not fit the group protocol:
          *                                  {@code partition.assignment.strategy}, {@code session.timeout.ms} or
          *                                  {@code heartbeat.interval.ms} with {@link GroupProtocol#CONSUMER},
-         *                                  {@code group.remote.assignor} with {@link GroupProtocol#CLASSIC}; or if
-         *                                  one sets what {@link #security(ClientSecurity)} sets
+         *                                  {@code group.remote.assignor} with {@link GroupProtocol#CLASSIC}; if
+         *                                  one sets what {@link #security(ClientSecurity)} sets; or if
+         *                                  {@code maxPendingRecords} is less than the concurrency, which would keep
+         *                                  worker threads idle for good
          */
         public ConsumerOptions build() {
+            if (maxPendingRecords < concurrency) {
+                throw new IllegalArgumentException("maxPendingRecords must be at least the concurrency, was "
+                        + maxPendingRecords + " with concurrency " + concurrency);
+            }
             if (security != null) {
                 List<String> twice = properties.keySet().stream()
                         .filter(security.clientProperties()::containsKey).toList();

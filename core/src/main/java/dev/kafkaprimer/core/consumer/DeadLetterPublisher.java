@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes records the loop gives up on to their dead-letter topic and waits for the acknowledgement. The
- * producer is created on first use, so a loop that never dead-letters never opens it. Loop thread only.
+ * producer is created on first use, so a loop that never dead-letters never opens it. Thread-safe: a loop with
+ * worker threads writes from each of them (Kafka's producer is thread-safe).
  */
 final class DeadLetterPublisher {
 
@@ -65,13 +66,13 @@ final class DeadLetterPublisher {
         }
     }
 
-    void close(Duration timeout) {
+    synchronized void close(Duration timeout) {
         if (producer != null) {
             producer.close(timeout);
         }
     }
 
-    private Producer<byte[], byte[]> producer() {
+    private synchronized Producer<byte[], byte[]> producer() {
         if (producer == null) {
             producer = new KafkaProducer<>(ClientProperties.deadLetterProducer(options),
                     new ByteArraySerializer(), new ByteArraySerializer());

@@ -46,9 +46,17 @@ final class OffsetTracker {
     /** The handler returned for {@code record} (or it was dead-lettered): everything up to it may be committed. */
     void finished(ConsumerRecord<?, ?> record) {
         // The committed offset is the offset of the NEXT record to read, not of the last one processed.
-        finished.put(new TopicPartition(record.topic(), record.partition()),
-                new OffsetAndMetadata(record.offset() + 1, record.leaderEpoch(), ""));
-        finishedSinceCommit++;
+        finished(new TopicPartition(record.topic(), record.partition()),
+                new OffsetAndMetadata(record.offset() + 1, record.leaderEpoch(), ""), 1);
+    }
+
+    /**
+     * Every record of {@code partition} below {@code next} is finished, {@code records} of them since the last
+     * call for it: {@code next} may be committed.
+     */
+    void finished(TopicPartition partition, OffsetAndMetadata next, int records) {
+        finished.put(partition, next);
+        finishedSinceCommit += records;
         boolean due = switch (policy) {
             case PER_RECORD -> true;
             case EVERY_N_RECORDS_OR_INTERVAL -> finishedSinceCommit >= everyRecords || intervalPassed();

@@ -5,10 +5,12 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 /**
  * What a {@link CommitLoop} does with each record: the application's processing step.
  *
- * <p>The loop calls the handler on its own thread, one record at a time, in offset order within each
- * partition. When the handler returns, the record counts as finished and its offset may be committed. When
- * it throws, the loop retries it (see {@link RetryPolicy}) and finally sends it to the dead-letter topic;
- * a {@link StopProcessingException} stops the loop instead.
+ * <p>By default the loop calls the handler on its own thread, one record at a time, in offset order within
+ * each partition. With a {@linkplain ConsumerOptions.Builder#concurrency(int) concurrency} above 1 (or another
+ * {@link Ordering}) it calls it from worker threads, several records at a time, in the order the
+ * {@code Ordering} keeps: then the handler must be thread-safe. When the handler returns, the record counts
+ * as finished and its offset may be committed. When it throws, the loop retries it (see {@link RetryPolicy})
+ * and finally sends it to the dead-letter topic; a {@link StopProcessingException} stops the loop instead.
  *
  * <p>A record may be handed over more than once (after a crash or a rebalance, before its offset was
  * committed): handlers should be idempotent, or tolerate duplicates.

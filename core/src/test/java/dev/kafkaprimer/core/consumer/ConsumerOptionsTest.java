@@ -134,6 +134,26 @@ class ConsumerOptionsTest {
         assertRefused("was ''", () -> ConsumerOptions.builder("", "billing", List.of("orders")));
         assertRefused("was empty", () -> ConsumerOptions.builder("localhost:9092", "billing", List.of()));
         assertRefused("was ' '", () -> ConsumerOptions.builder("localhost:9092", "billing", List.of("orders", " ")));
+        assertRefused("concurrency must be at least 1, was 0", () -> builder().concurrency(0));
+        assertRefused("maxPendingRecords must be at least 1, was -5", () -> builder().maxPendingRecords(-5));
+        assertRefused("was 10 with concurrency 16", () -> builder().concurrency(16).maxPendingRecords(10).build());
+    }
+
+    @Test
+    void shouldHandleRecordsOnTheLoopThreadUnlessAskedForWorkers() {
+        // Given the defaults, and choices that ask for worker threads
+        ConsumerOptions defaults = builder().build();
+        ConsumerOptions byKey = builder().ordering(Ordering.KEY).build();
+        ConsumerOptions wide = builder().concurrency(8).build();
+
+        // Then only the defaults keep the loop thread handling records itself
+        assertEquals(Ordering.PARTITION, defaults.ordering());
+        assertEquals(1, defaults.concurrency());
+        assertEquals(ConsumerOptions.DEFAULT_MAX_PENDING_RECORDS, defaults.maxPendingRecords());
+        assertFalse(defaults.parallel());
+        assertTrue(byKey.parallel());
+        assertTrue(wide.parallel());
+        assertTrue(wide.toString().contains("ordering=PARTITION, concurrency=8, maxPendingRecords=1000"), wide.toString());
     }
 
     @Test

@@ -18,8 +18,9 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.GroupProtocol;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import dev.kafkaprimer.testkit.Await;
 import dev.kafkaprimer.testkit.KafkaCluster;
@@ -31,16 +32,18 @@ class CrashRecoveryTest {
     private static final int PARTITIONS = 3;
     private static final int PER_PARTITION = 200;
 
-    @Test
+    @ParameterizedTest(name = "{0} concurrency {1}")
+    @CsvSource({"PARTITION, 1", "KEY, 8"})
     void shouldProcessEveryRecordAtLeastOnceWithoutGapsAfterTheConsumerProcessIsKilled(
-            KafkaCluster kafka, TestTopics topics, @TempDir Path directory) throws Exception {
+            Ordering ordering, int concurrency, KafkaCluster kafka, TestTopics topics, @TempDir Path directory)
+            throws Exception {
         try (BrokerClients clients = new BrokerClients(kafka)) {
-            // Given 600 records on three partitions
+            // Given 600 records of 60 keys on three partitions
             String topic = topics.next();
             String group = topic + "-group";
             clients.createTopic(topic, PARTITIONS);
             for (int i = 0; i < PARTITIONS * PER_PARTITION; i++) {
-                clients.send(topic, i % PARTITIONS, "k" + i, "v" + i);
+                clients.send(topic, i % PARTITIONS, "k" + (i % 60), "v" + i);
             }
 
             // And a consumer in a JVM of its own that has finished some of them
@@ -49,7 +52,8 @@ class CrashRecoveryTest {
             Process child = new ProcessBuilder(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-cp", System.getProperty("java.class.path"),
-                    CrashTestConsumer.class.getName(), kafka.bootstrapServers(), group, topic, progress.toString())
+                    CrashTestConsumer.class.getName(), kafka.bootstrapServers(), group, topic, progress.toString(),
+                    ordering.name(), Integer.toString(concurrency))
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())
                     .start();
@@ -68,13 +72,14 @@ class CrashRecoveryTest {
             assertTrue(beforeCrash.size() < PARTITIONS * PER_PARTITION, "killed mid-stream: " + beforeCrash.size());
             Map<TopicPartition, Long> committedAtCrash = clients.committed(group);
 
-            // And a new member of the same group starts
+            // And a new member of the same group starts, with the same ordering and concurrency
             Set<String> afterCrash = ConcurrentHashMap.newKeySet();
             Map<Integer, Long> firstOffsetAfterCrash = new ConcurrentHashMap<>();
             CommitLoop<String> loop = CommitLoop.create(
-                    TestOptions.quick(kafka.bootstrapServers(), group, topic, GroupProtocol.CLASSIC).build(),
+                    TestOptions.quick(kafka.bootstrapServers(), group, topic, GroupProtocol.CLASSIC)
+                            .ordering(ordering).concurrency(concurrency).build(),
                     new StringDeserializer(), record -> {
-                        firstOffsetAfterCrash.putIfAbsent(record.partition(), record.offset());
+                        firstOffsetAfterCrash.merge(record.partition(), record.offset(), Math::min);
                         afterCrash.add(record.partition() + ":" + record.offset());
                     });
             Set<String> everything = new HashSet<>();
@@ -95,8 +100,9 @@ class CrashRecoveryTest {
             Set<String> union = new HashSet<>(beforeCrash);
             union.addAll(afterCrash);
             assertEquals(everything, union);
-            // And the new member resumed each partition exactly at the committed offset, so the records the
-            // child finished after its last commit were processed again (at least once, never lost)
+            // And the new member resumed each partition exactly at the committed offset (its lowest offset handled
+            // there), so the records the child finished after its last commit were processed again (at least
+            // once, never lost)
             for (int p = 0; p < PARTITIONS; p++) {
                 long committed = committedAtCrash.getOrDefault(new TopicPartition(topic, p), 0L);
                 assertEquals(committed == PER_PARTITION ? null : committed, firstOffsetAfterCrash.get(p),

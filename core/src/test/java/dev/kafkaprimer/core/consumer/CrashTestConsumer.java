@@ -15,7 +15,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * {@link CommitLoop} and appends {@code partition:offset} of every record it finished to a file, then prints
  * its progress.
  *
- * <p>Arguments: bootstrap servers, group id, topic, progress file.
+ * <p>Arguments: bootstrap servers, group id, topic, progress file, {@link Ordering}, concurrency.
  */
 final class CrashTestConsumer {
 
@@ -33,11 +33,16 @@ final class CrashTestConsumer {
         ConsumerOptions options = TestOptions.quick(args[0], args[1], args[2], GroupProtocol.CLASSIC)
                 .commitEvery(50, Duration.ofSeconds(10))
                 .maxPollRecords(50)
+                .ordering(Ordering.valueOf(args[4]))
+                .concurrency(Integer.parseInt(args[5]))
                 .build();
+        Object progressFile = new Object();
         CommitLoop<String> loop = CommitLoop.create(options, new StringDeserializer(), record -> {
             Thread.sleep(WORK.toMillis());
-            Files.writeString(progress, record.partition() + ":" + record.offset() + "\n",
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            synchronized (progressFile) {  // one line at a time, whichever worker finished the record
+                Files.writeString(progress, record.partition() + ":" + record.offset() + "\n",
+                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            }
             if (finished.incrementAndGet() % 20 == 0) {
                 System.out.println("finished " + finished.get() + " records");
             }

@@ -14,13 +14,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 import org.apache.kafka.clients.consumer.GroupProtocol;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.kafkaprimer.testkit.Await;
 import dev.kafkaprimer.testkit.KafkaCluster;
@@ -31,9 +33,16 @@ class RebalanceTest {
 
     private static final int PARTITIONS = 6;
 
-    @ParameterizedTest
-    @EnumSource(GroupProtocol.class)
-    void shouldLoseNoRecordWhenAThirdMemberJoinsWhileRecordsFlow(GroupProtocol protocol, KafkaCluster kafka,
+    /** Each group protocol, with records handled on the loop thread, and by eight workers in per-key order. */
+    static Stream<Arguments> protocolsAndOrderings() {
+        return Stream.of(GroupProtocol.values()).flatMap(protocol -> Stream.of(
+                Arguments.of(protocol, Ordering.PARTITION, 1), Arguments.of(protocol, Ordering.KEY, 8)));
+    }
+
+    @ParameterizedTest(name = "{0} {1} concurrency {2}")
+    @MethodSource("protocolsAndOrderings")
+    void shouldLoseNoRecordWhenAThirdMemberJoinsWhileRecordsFlow(GroupProtocol protocol, Ordering ordering,
+                                                                 int concurrency, KafkaCluster kafka,
                                                                  TestTopics topics) throws Exception {
         try (BrokerClients clients = new BrokerClients(kafka)) {
             // Given six partitions, a producer writing to them without pause, and two members of a group
@@ -44,7 +53,8 @@ class RebalanceTest {
             Set<String> processed = ConcurrentHashMap.newKeySet();
             AtomicBoolean stopWriting = new AtomicBoolean();
             CompletableFuture<Void> writing = startWriting(clients, topic, written, stopWriting);
-            ConsumerOptions options = TestOptions.quick(kafka.bootstrapServers(), group, topic, protocol).build();
+            ConsumerOptions options = TestOptions.quick(kafka.bootstrapServers(), group, topic, protocol)
+                    .ordering(ordering).concurrency(concurrency).build();
             AtomicInteger byThird = new AtomicInteger();
             try (LoopThread first = LoopThread.start(member(options, processed, new AtomicInteger()), "member-1");
                  LoopThread second = LoopThread.start(member(options, processed, new AtomicInteger()), "member-2")) {
@@ -80,6 +90,9 @@ class RebalanceTest {
 
     private static CommitLoop<String> member(ConsumerOptions options, Set<String> processed, AtomicInteger count) {
         return CommitLoop.create(options, new StringDeserializer(), record -> {
+            if (options.concurrency() > 1) {
+                Thread.sleep(1);  // so that revocation finds records being handled, and waits for them
+            }
             processed.add(record.partition() + ":" + record.offset());
             count.incrementAndGet();
         });
@@ -105,7 +118,7 @@ class RebalanceTest {
         new Thread(() -> {
             try {
                 for (int i = 0; !stop.get() && i < 50_000; i++) {
-                    RecordMetadata sent = clients.send(topic, i % PARTITIONS, "k" + i, "v" + i);
+                    RecordMetadata sent = clients.send(topic, i % PARTITIONS, "k" + (i % 50), "v" + i);
                     written.add(sent.partition() + ":" + sent.offset());
                 }
                 done.complete(null);

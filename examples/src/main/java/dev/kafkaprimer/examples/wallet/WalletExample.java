@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.kafkaprimer.core.admin.TopicAdmin;
 import dev.kafkaprimer.core.consumer.ConsumerGroupLag;
+import dev.kafkaprimer.core.consumer.Ordering;
 import dev.kafkaprimer.core.consumer.PartitionLag;
 import dev.kafkaprimer.core.producer.JsonProducer;
 import dev.kafkaprimer.core.producer.ProducerOptions;
@@ -39,7 +40,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * group that saves to a real database and calls a third party. Decomposed into the following stages.
  * <ol>
  *   <li>prepare: the notifier (a local HTTP service), an empty wallet database, a fresh topic;</li>
- *   <li>start {@code --consumers} group members, each a {@code CommitLoop} with its own database connection;</li>
+ *   <li>start {@code --consumers} group members, each a {@code CommitLoop} handling {@code --concurrency} events
+ *       at once ({@code --ordering key}: one user's in order) with a database connection for each;</li>
  *   <li>produce the events, key = user id, and show how users and events fall on partitions;</li>
  *   <li>with {@code --crash-consumer}: kill one member's JVM with SIGKILL mid-run; a new member takes over;</li>
  *   <li>wait (bounded) until the group has committed every record, printing progress and lag;</li>
@@ -68,6 +70,9 @@ public final class WalletExample implements Example {
                 .value("--seed", "N", "1", "random seed: the same seed makes the same events")
                 .value("--partitions", "N", "6", "partitions of the topic")
                 .value("--consumers", "N", "3", "members of the consumer group")
+                .value("--concurrency", "N", "1", "events each member handles at once, on worker threads")
+                .value("--ordering", "key|partition", "partition",
+                        "what stays in order: one user's events (key), or a whole partition's")
                 .value("--topic", "NAME", "wallet-events", "the topic (recreated for each run)")
                 .value("--db", "FILE|URL", "wallet.db", "SQLite file, or jdbc:postgresql://host:port/db?user=…")
                 .flag("--keep-db", "keep the database's rows from earlier runs")
@@ -84,6 +89,8 @@ public final class WalletExample implements Example {
         int events = args.integer("--events", 1, 10_000_000);
         int partitions = args.integer("--partitions", 1, 1_000);
         int consumers = args.integer("--consumers", 1, 64);
+        int concurrency = args.integer("--concurrency", 1, 64);
+        Ordering ordering = parseOrdering(args.string("--ordering"));
         int malformed = args.integer("--malformed", 0, 1_000);
         long seed = args.integer("--seed", Integer.MIN_VALUE, Integer.MAX_VALUE);
         boolean keyed = !args.flag("--no-key");
@@ -113,7 +120,7 @@ public final class WalletExample implements Example {
 
             // stage 2: the consumer group
             WalletMember.Settings settings = new WalletMember.Settings(kafka.bootstrapServers(), kafka.security(),
-                    topic, group, db, notifier.uri());
+                    topic, group, db, notifier.uri(), ordering, concurrency);
             List<WalletMember> members = new ArrayList<>();
             WalletMemberProcess child = null;
             if (crash) {
@@ -125,7 +132,10 @@ public final class WalletExample implements Example {
                 members.add(WalletMember.start("wallet-member-" + (i + 1), settings));
             }
             out.println("2. Started consumer group '" + group + "' with " + consumers + " members"
-                    + (crash ? " (member 1 in its own JVM, pid " + child.pid() + ", to be killed)" : "") + ".");
+                    + (crash ? " (member 1 in its own JVM, pid " + child.pid() + ", to be killed)" : "")
+                    + (concurrency == 1 && ordering == Ordering.PARTITION ? "" : ", each handling up to "
+                            + concurrency + " events at once, one " + (ordering == Ordering.KEY ? "user's" : "partition's")
+                            + " in order") + ".");
             try {
                 // stage 3: produce
                 long started = System.nanoTime();
@@ -274,6 +284,14 @@ public final class WalletExample implements Example {
         for (WalletMember member : members) {
             member.close();
         }
+    }
+
+    private static Ordering parseOrdering(String text) {
+        return switch (text) {
+            case "key" -> Ordering.KEY;
+            case "partition" -> Ordering.PARTITION;
+            default -> throw new UsageException("--ordering must be key or partition, was '" + text + "'");
+        };
     }
 
     private static double parseRate(String text) {

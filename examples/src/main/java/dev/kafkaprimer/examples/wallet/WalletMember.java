@@ -3,19 +3,24 @@ package dev.kafkaprimer.examples.wallet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.kafkaprimer.core.config.ClientSecurity;
 import dev.kafkaprimer.core.consumer.CommitLoop;
 import dev.kafkaprimer.core.consumer.ConsumerOptions;
+import dev.kafkaprimer.core.consumer.Ordering;
 import dev.kafkaprimer.core.consumer.RetryPolicy;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * One member of the wallet's consumer group: a {@link CommitLoop} on a thread of its own, with its own
- * database connection. For each event: apply it in one transaction ({@link WalletStore#apply}, skipped if it
- * was applied before), then notify the third party; only then does the commit loop count it as done.
+ * One member of the wallet's consumer group: a {@link CommitLoop} on a thread of its own, handling up to
+ * {@code concurrency} events at once (one user's events in order with {@link Ordering#KEY}), with one database
+ * connection per event handled at once. For each event: apply it in one transaction ({@link WalletStore#apply},
+ * skipped if it was applied before), then notify the third party; only then does the commit loop count it as
+ * done.
  *
  * <p>If notifying fails even after the client's own retries, the handler throws: the loop retries the whole
  * record (the database step is then a no-op, the event id is known) and in the end writes it to the
@@ -25,11 +30,15 @@ final class WalletMember implements AutoCloseable {
 
     /** The wallet's settings for every member, in the parent and in a child JVM alike. */
     record Settings(String bootstrapServers, ClientSecurity security, String topic, String groupId, String db,
-                    java.net.URI notifier) {
+                    java.net.URI notifier, Ordering ordering, int concurrency) {
     }
 
     private final String name;
-    private final WalletStore store;
+    /**
+     * A connection for each event handled at once: a {@code WalletStore} is not thread-safe, and the loop never
+     * runs more than {@code concurrency} handlers together, so taking one never waits.
+     */
+    private final BlockingQueue<WalletStore> stores;
     private final NotifierClient notifier;
     private final CommitLoop<WalletEvent> loop;
     private final Thread thread;
@@ -39,12 +48,15 @@ final class WalletMember implements AutoCloseable {
 
     private WalletMember(String name, Settings settings) throws SQLException {
         this.name = name;
-        this.store = WalletStore.open(settings.db());
+        this.stores = openStores(settings.db(), settings.concurrency());
         this.notifier = new NotifierClient(settings.notifier(), 5);
         ConsumerOptions options = ConsumerOptions.builder(settings.bootstrapServers(), settings.groupId(),
                         List.of(settings.topic()))
                 .security(settings.security())
                 .retry(RetryPolicy.builder().maxAttempts(3).initialDelay(Duration.ofMillis(50)).build())
+                // KEY: one user's events one at a time and in order, different users side by side.
+                .ordering(settings.ordering())
+                .concurrency(settings.concurrency())
                 // A member that dies (--crash-consumer) is noticed after this long, then its partitions move.
                 .property(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 6_000)
                 .property(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1_000)
@@ -60,9 +72,28 @@ final class WalletMember implements AutoCloseable {
         return member;
     }
 
+    private static BlockingQueue<WalletStore> openStores(String db, int count) throws SQLException {
+        BlockingQueue<WalletStore> stores = new ArrayBlockingQueue<>(count);
+        try {
+            for (int i = 0; i < count; i++) {
+                stores.add(WalletStore.open(db));
+            }
+            return stores;
+        } catch (SQLException e) {
+            closeAll(stores, e);
+            throw e;
+        }
+    }
+
     private void handle(ConsumerRecord<String, WalletEvent> record) throws Exception {
         WalletEvent event = record.value();
-        WalletStore.Result result = store.apply(event);
+        WalletStore store = stores.take();
+        WalletStore.Result result;
+        try {
+            result = store.apply(event);
+        } finally {
+            stores.add(store);
+        }
         if (result.redelivered()) {
             redelivered.incrementAndGet();
         }
@@ -102,14 +133,34 @@ final class WalletMember implements AutoCloseable {
         return failure;
     }
 
-    /** Stops the loop (committing finished work) and closes the database connection. */
+    /** Stops the loop (committing finished work) and closes the database connections. */
     @Override
     public void close() throws SQLException, InterruptedException {
         try {
             loop.close(Duration.ofSeconds(30));
             thread.join(Duration.ofSeconds(30).toMillis());
         } finally {
-            store.close();
+            SQLException failure = closeAll(stores, null);
+            if (failure != null) {
+                throw failure;
+            }
         }
+    }
+
+    /** Closes every store, all of them even if some fail; returns {@code failure} with their failures added. */
+    private static SQLException closeAll(BlockingQueue<WalletStore> stores, SQLException failure) {
+        WalletStore store;
+        while ((store = stores.poll()) != null) {
+            try {
+                store.close();
+            } catch (SQLException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        return failure;
     }
 }

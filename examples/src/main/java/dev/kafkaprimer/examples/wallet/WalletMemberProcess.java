@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.kafkaprimer.core.config.ClientSecurity;
 import dev.kafkaprimer.examples.cli.ClientPropertiesText;
+import dev.kafkaprimer.core.consumer.Ordering;
 
 /**
  * A wallet member in a JVM of its own, so {@code --crash-consumer} can kill it the honest way: SIGKILL, no
@@ -41,7 +42,7 @@ final class WalletMemberProcess {
                 "-cp", System.getProperty("java.class.path"),
                 WalletMemberProcess.class.getName(),
                 settings.bootstrapServers(), settings.topic(), settings.groupId(), settings.db(),
-                settings.notifier().toString()));
+                settings.notifier().toString(), settings.ordering().name(), Integer.toString(settings.concurrency())));
         Process process = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
@@ -103,14 +104,15 @@ final class WalletMemberProcess {
     }
 
     /**
-     * Child JVM entry: {@code bootstrap topic group db notifierUri}, and the security settings on standard input.
-     * Prints {@code assigned N} once it owns partitions and {@code processed N} every 50 events; runs until killed.
+     * Child JVM entry: {@code bootstrap topic group db notifierUri ordering concurrency}, and the security settings
+     * on standard input. Prints {@code assigned N} once it owns partitions and {@code processed N} every 50 events;
+     * runs until killed.
      */
     public static void main(String[] args) throws Exception {
         Properties security = new Properties();
         security.load(System.in);
         WalletMember.Settings settings = new WalletMember.Settings(args[0], ClientSecurity.fromProperties(security),
-                args[1], args[2], args[3], URI.create(args[4]));
+                args[1], args[2], args[3], URI.create(args[4]), Ordering.valueOf(args[5]), Integer.parseInt(args[6]));
         WalletMember member = WalletMember.start("wallet-child", settings);
         long reported = 0;
         boolean assignedReported = false;

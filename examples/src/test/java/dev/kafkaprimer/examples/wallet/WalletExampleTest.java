@@ -48,6 +48,32 @@ class WalletExampleTest {
     }
 
     @Test
+    void shouldMatchTheLedgerWithEightWorkersPerMemberInPerUserOrder(KafkaCluster kafka, TestTopics topics) {
+        PrimerRun run = wallet(kafka, topics, TestDatabases.sqlite(dir), "--events", "2000", "--users", "40",
+                "--concurrency", "8", "--ordering", "key");
+
+        assertEquals(0, run.exitCode(), run::toString);
+        assertTrue(run.out().contains("handling up to 8 events at once, one user's in order"), run::toString);
+        Map<String, Long> summary = summary(run, "OK");
+        assertEquals(2000, summary.get("applied") + summary.get("declined"));
+        assertEquals(summary.get("applied"), summary.get("notified"), "every applied event notified once");
+        assertEquals(0, summary.get("out-of-order"));
+    }
+
+    @Test
+    void shouldMatchTheLedgerWithEightWorkersPerMemberAfterAConsumerJvmIsKilled(KafkaCluster kafka,
+                                                                              TestTopics topics) {
+        PrimerRun run = wallet(kafka, topics, TestDatabases.sqlite(dir), "--events", "3000", "--users", "40",
+                "--crash-consumer", "--seed", "7", "--concurrency", "8", "--ordering", "key");
+
+        assertEquals(0, run.exitCode(), run::toString);
+        assertTrue(run.out().contains("SIGKILL"), run::toString);
+        Map<String, Long> summary = summary(run, "OK");
+        assertEquals(3000, summary.get("applied") + summary.get("declined"));
+        assertEquals(0, summary.get("out-of-order"));
+    }
+
+    @Test
     void shouldSendMalformedRecordsToTheDeadLetterTopicAndStayCorrect(KafkaCluster kafka, TestTopics topics) {
         PrimerRun run = wallet(kafka, topics, TestDatabases.sqlite(dir), "--events", "1000", "--users", "20",
                 "--malformed", "2");
@@ -95,6 +121,14 @@ class WalletExampleTest {
                 "--notify-failure-rate", "1.5");
         assertEquals(2, run.exitCode(), run::toString);
         assertTrue(run.err().contains("was '1.5'"), run::toString);
+    }
+
+    @Test
+    void shouldRefuseAnUnknownOrderingNamingIt(KafkaCluster kafka) {
+        PrimerRun run = PrimerRun.of(Map.of(), "wallet", "--bootstrap-server", kafka.bootstrapServers(),
+                "--ordering", "random");
+        assertEquals(2, run.exitCode(), run::toString);
+        assertTrue(run.err().contains("was 'random'"), run::toString);
     }
 
     private static PrimerRun wallet(KafkaCluster kafka, TestTopics topics, String db, String... options) {

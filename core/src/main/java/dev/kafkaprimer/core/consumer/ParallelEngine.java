@@ -1,0 +1,529 @@
+package dev.kafkaprimer.core.consumer;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run of a {@link CommitLoop} with worker threads ({@link ConsumerOptions#concurrency()} above 1, or an
+ * {@link Ordering} other than {@code PARTITION}). Only {@link #wakeup()} may be called from another thread.
+ *
+ * <p><b>Threads.</b> The loop thread owns the {@code KafkaConsumer} and every piece of state here. It polls,
+ * reads each record's bytes, and hands records to a fixed pool of {@code concurrency} workers, never more than
+ * one per worker, in the order {@link WorkLanes} allows. A worker makes one attempt (the handler, or for an
+ * unreadable record the dead-letter write) and puts the outcome on a queue; the loop thread takes outcomes
+ * from that queue between polls, and while it has nothing else to do it waits on that queue rather than in
+ * {@code poll()}, polling again at least every {@link #FETCH_CHECK_INTERVAL} (or poll timeout when it could
+ * not hand out more work anyway).
+ *
+ * <p><b>Safe offsets.</b> Per partition a {@link PartitionWindow} holds the fetched records in offset order;
+ * only the offset below which all are finished goes to the {@link OffsetTracker}, which commits it as the
+ * {@link CommitPolicy} says.
+ *
+ * <p><b>Backpressure.</b> When the windows together hold {@link ConsumerOptions#maxPendingRecords()} records,
+ * every partition is paused (polls go on, fetching nothing) until the oldest records are finished.
+ *
+ * <p><b>Retries.</b> A failed attempt comes back to the loop thread, which logs it and schedules the next
+ * attempt after the {@link RetryPolicy}'s delay; meanwhile the record's lane (its key, or partition) waits, and
+ * other lanes go on. A worker writes the dead letter after the last attempt itself.
+ *
+ * <p><b>Giving partitions up.</b> On revocation, a seek and at shutdown the loop starts no new attempt for the
+ * partitions concerned, waits up to {@link #DRAIN_TIMEOUT} for their records being handled, then commits
+ * their safe offsets. Records still running after that are abandoned: their outcome is ignored and their
+ * partition's next reader handles them again. Lost partitions are abandoned at once, without a commit.
+ *
+ * @param <V> the type of record values
+ */
+final class ParallelEngine<V> {
+
+    /** How long giving partitions up waits for their records being handled. */
+    static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
+    /** While records are being handled and more could be fetched, the loop polls at least this often. */
+    static final Duration FETCH_CHECK_INTERVAL = Duration.ofMillis(10);
+
+    private static final Logger LOG = LoggerFactory.getLogger(ParallelEngine.class);
+
+    private enum Result { FINISHED, RETRY, STOP, FAILED, WAKE }
+
+    /** What a worker reports about one attempt; or, with {@link Result#WAKE}, a call to look at the loop's flags. */
+    private record Completion<V>(WorkItem<V> item, Result result, Throwable failure) {
+    }
+
+    private final ConsumerOptions options;
+    private final Deserializer<String> keys = new StringDeserializer();
+    private final Deserializer<V> values;
+    private final RecordHandler<V> handler;
+    private final LoopControl control;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final OffsetTracker offsets;
+    private final PartitionOwnership ownership;
+    private final DeadLetterPublisher deadLetters;
+    private final ThreadPoolExecutor workers;
+    private final Set<Thread> workerThreads = ConcurrentHashMap.newKeySet();
+    private final BlockingQueue<Completion<V>> completions = new LinkedBlockingQueue<>();
+    private final Completion<V> wake = new Completion<>(null, Result.WAKE, null);
+    private final Map<TopicPartition, PartitionWindow> windows = new HashMap<>();
+    private final WorkLanes<V> lanes;
+    private final Set<WorkItem<V>> running = new HashSet<>();
+    private int pending;
+    private boolean fetchPaused;
+    private boolean shuttingDown;
+    private ProcessingStoppedException stopped;
+    private Throwable workerFailure;
+    private long lastCommitCheckNanos = System.nanoTime();
+
+    ParallelEngine(ConsumerOptions options, Deserializer<V> values, RecordHandler<V> handler, LoopControl control) {
+        this.options = options;
+        this.values = values;
+        this.handler = handler;
+        this.control = control;
+        // Bytes in, bytes out, as in the sequential loop: one unreadable record becomes a dead letter.
+        this.consumer = new KafkaConsumer<>(ClientProperties.consumer(options),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.offsets = new OffsetTracker(consumer, options);
+        this.ownership = new PartitionOwnership(consumer, offsets, control, options.rebalanceListener());
+        this.deadLetters = new DeadLetterPublisher(options);
+        this.lanes = new WorkLanes<>(options.ordering());
+        int threads = options.concurrency();
+        // Never more than one record per worker is handed over, so the queue never holds more than that.
+        this.workers = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(threads), newWorkerThreads(Thread.currentThread().getName()));
+    }
+
+    /** Whether {@code thread} is one of this engine's workers. Any thread. */
+    boolean isWorker(Thread thread) {
+        return workerThreads.contains(thread);
+    }
+
+    /** Makes the loop thread leave a blocking consumer call or its wait for workers. Any thread. */
+    void wakeup() {
+        consumer.wakeup();
+        completions.add(wake);
+    }
+
+    /** Polls, hands out and collects until closed or stopped, then finishes, commits and closes everything. */
+    void run() {
+        Throwable failure = null;
+        try {
+            subscribe();
+            while (!control.isClosing() && stopped == null && workerFailure == null) {
+                applySeekRequests();
+                applyBackpressure();
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(pollTimeout());
+                accept(records);
+                takeCompletions();
+                handOut();
+                commitAfterPoll(!records.isEmpty());
+                if (records.isEmpty()) {
+                    awaitCompletion();
+                }
+            }
+        } catch (WakeupException e) {
+            // Expected when close() woke us up; otherwise someone else called wakeup(): a failure.
+            if (!control.isClosing()) {
+                failure = e;
+            }
+        } catch (RuntimeException | Error e) {
+            failure = e;
+        }
+        shutDown(failure);
+    }
+
+    private void subscribe() {
+        ConsumerRebalanceListener listener = new Rebalance();
+        if (options.topicPattern().isPresent()) {
+            consumer.subscribe(options.topicPattern().get(), listener);
+        } else {
+            consumer.subscribe(options.topics(), listener);
+        }
+    }
+
+    /** Zero while workers may report (their outcomes are awaited after the poll), else up to the next retry. */
+    private Duration pollTimeout() {
+        if (!running.isEmpty() || !completions.isEmpty()) {
+            return Duration.ZERO;
+        }
+        long untilRetry = lanes.nanosUntilNextRetry(System.nanoTime());
+        return untilRetry < options.pollTimeout().toNanos() ? Duration.ofNanos(untilRetry) : options.pollTimeout();
+    }
+
+    /** Pauses fetching while the loop holds as many records as it may; resumes once it holds fewer. */
+    private void applyBackpressure() {
+        boolean full = pending >= options.maxPendingRecords();
+        if (full && !fetchPaused) {
+            consumer.pause(consumer.assignment());
+            fetchPaused = true;
+            LOG.debug("Holding {} records, the most allowed: fetching paused", pending);
+        } else if (!full && fetchPaused) {
+            // Only this engine pauses partitions, so every paused partition was paused here.
+            consumer.resume(consumer.paused());
+            fetchPaused = false;
+            LOG.debug("Holding {} records: fetching resumed", pending);
+        }
+    }
+
+    private void accept(ConsumerRecords<byte[], byte[]> records) {
+        for (TopicPartition partition : records.partitions()) {
+            PartitionWindow window = windows.get(partition);
+            if (window == null) {
+                throw new IllegalStateException("poll() returned records of " + partition
+                        + ", which this loop is not reading");
+            }
+            for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
+                WorkItem<V> item = read(record, window);
+                window.add(item);
+                lanes.add(item);
+                pending++;
+            }
+        }
+    }
+
+    /** Reads key and value on the loop thread, as the sequential loop does: deserializers need not be thread-safe. */
+    private WorkItem<V> read(ConsumerRecord<byte[], byte[]> record, PartitionWindow window) {
+        try {
+            String key = keys.deserialize(record.topic(), record.headers(), record.key());
+            V value = values.deserialize(record.topic(), record.headers(), record.value());
+            return WorkItem.readable(record, new ConsumerRecord<>(record.topic(), record.partition(),
+                    record.offset(), record.timestamp(), record.timestampType(), record.serializedKeySize(),
+                    record.serializedValueSize(), key, value, record.headers(), record.leaderEpoch()), window);
+        } catch (RuntimeException poisonPill) {
+            return WorkItem.unreadable(record, poisonPill, window);
+        }
+    }
+
+    /** Hands records to idle workers, retries whose time has come first; none once the loop is stopping. */
+    private void handOut() {
+        if (control.isClosing() || stopped != null || workerFailure != null) {
+            return;
+        }
+        lanes.releaseDueRetries(System.nanoTime());
+        while (running.size() < options.concurrency()) {
+            WorkItem<V> item = lanes.take();
+            if (item == null) {
+                return;
+            }
+            int attempt = item.startAttempt();
+            running.add(item);
+            workers.execute(() -> completions.add(attempt(item, attempt)));
+        }
+    }
+
+    /** Runs on a worker: one attempt at {@code item}. Never throws; the outcome says what happened. */
+    private Completion<V> attempt(WorkItem<V> item, int attempt) {
+        try {
+            if (item.unreadable() != null) {
+                // No retry can make these bytes readable: dead-letter them untouched, and move on.
+                deadLetters.publish(item.record(), item.unreadable());
+                return new Completion<>(item, Result.FINISHED, null);
+            }
+            try {
+                handler.handle(item.typed());
+                return new Completion<>(item, Result.FINISHED, null);
+            } catch (StopProcessingException stop) {
+                return new Completion<>(item, Result.STOP,
+                        new ProcessingStoppedException(item.record(), "the handler asked to stop", stop));
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                return new Completion<>(item, Result.STOP,
+                        new ProcessingStoppedException(item.record(), "the handler was interrupted", interrupted));
+            } catch (Exception failure) {
+                if (attempt < options.retry().maxAttempts()) {
+                    return new Completion<>(item, Result.RETRY, failure);
+                }
+                deadLetters.publish(item.record(), failure);
+                return new Completion<>(item, Result.FINISHED, null);
+            }
+        } catch (ProcessingStoppedException deadLetterFailed) {
+            return new Completion<>(item, Result.STOP, deadLetterFailed);
+        } catch (RuntimeException | Error unexpected) {
+            return new Completion<>(item, Result.FAILED, unexpected);
+        }
+    }
+
+    private void takeCompletions() {
+        Completion<V> completion;
+        while ((completion = completions.poll()) != null) {
+            take(completion);
+        }
+    }
+
+    /**
+     * With nothing fetched and records being handled, waits for a worker's outcome instead of in poll(): up to
+     * the poll timeout when no more work could be handed out anyway, else up to the fetch-check interval; never
+     * past the next retry.
+     */
+    private void awaitCompletion() {
+        if (running.isEmpty()) {
+            return;
+        }
+        boolean cannotTakeMore = fetchPaused || running.size() >= options.concurrency();
+        long wait = Math.min(lanes.nanosUntilNextRetry(System.nanoTime()),
+                (cannotTakeMore ? options.pollTimeout() : FETCH_CHECK_INTERVAL).toNanos());
+        Completion<V> completion = nextCompletion(wait);
+        if (completion != null) {
+            take(completion);
+            takeCompletions();
+            handOut();
+        }
+    }
+
+    private Completion<V> nextCompletion(long waitNanos) {
+        try {
+            return completions.poll(waitNanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            // As the consumer itself does when its thread is interrupted in a blocking call.
+            throw new InterruptException(e);
+        }
+    }
+
+    /** Applies a worker's outcome, on the loop thread. */
+    private void take(Completion<V> completion) {
+        if (completion.result() == Result.WAKE) {
+            return;
+        }
+        WorkItem<V> item = completion.item();
+        running.remove(item);
+        if (completion.result() == Result.FAILED) {
+            workerFailure = addTo(workerFailure, completion.failure());
+            return;
+        }
+        PartitionWindow window = item.window();
+        if (windows.get(window.partition()) != window) {
+            LOG.info("Ignoring the outcome ({}) of {}: the partition was given up or rewound while it was handled, "
+                    + "so its next reader handles it again", completion.result(), item);
+            return;
+        }
+        switch (completion.result()) {
+            case FINISHED -> finished(item);
+            case RETRY -> retryLater(item, completion.failure());
+            case STOP -> stopped = (ProcessingStoppedException) addTo(stopped, completion.failure());
+            default -> throw new IllegalStateException("unexpected outcome " + completion.result());
+        }
+    }
+
+    private void finished(WorkItem<V> item) {
+        item.finish();
+        lanes.finished(item);
+        PartitionWindow window = item.window();
+        int released = window.advance();
+        if (released > 0) {
+            pending -= released;
+            try {
+                offsets.finished(window.partition(), window.safeOffset(), released);
+            } catch (WakeupException e) {
+                // close() woke the consumer while a commit was due: the final commit makes it again.
+                if (!control.isClosing()) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private void retryLater(WorkItem<V> item, Throwable failure) {
+        if (item.window().isClosing() || shuttingDown || stopped != null) {
+            LOG.warn("Attempt {} failed for {}; not retried, as the loop is letting its partition go: its next "
+                    + "reader handles it again: {}", item.attempts(), item, failure.toString());
+            return;
+        }
+        Duration delay = options.retry().delayAfter(item.attempts());
+        LOG.warn("Attempt {} of {} failed for {}, retrying in {} ms: {}", item.attempts(),
+                options.retry().maxAttempts(), item, delay.toMillis(), failure.toString());
+        lanes.retryAt(item, System.nanoTime() + delay.toNanos());
+    }
+
+    /** As the sequential loop: commits per poll that brought records, and at least once per poll timeout. */
+    private void commitAfterPoll(boolean fetched) {
+        long now = System.nanoTime();
+        if (fetched || now - lastCommitCheckNanos >= options.pollTimeout().toNanos()) {
+            lastCommitCheckNanos = now;
+            offsets.afterPoll();
+        }
+    }
+
+    private void applySeekRequests() {
+        SeekRequest request;
+        while ((request = control.nextSeek()) != null) {
+            try {
+                Set<TopicPartition> partitions = Set.copyOf(consumer.assignment());
+                // Finish what is being handled and commit what is finished before the position moves.
+                finishRunning(partitions);
+                offsets.commitNow(partitions);
+                Map<TopicPartition, Long> positions = request.applyTo(consumer, partitions);
+                forget(partitions);
+                partitions.forEach(partition -> windows.put(partition, new PartitionWindow(partition)));
+                request.result().complete(positions);
+            } catch (RuntimeException e) {
+                request.result().completeExceptionally(e);
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Starts no new attempt for {@code partitions} and waits, up to {@link #DRAIN_TIMEOUT}, until none of their
+     * records is being handled; other partitions' outcomes are applied meanwhile too.
+     */
+    private void finishRunning(Collection<TopicPartition> partitions) {
+        Set<PartitionWindow> closing = new HashSet<>();
+        partitions.stream().map(windows::get).filter(Objects::nonNull).forEach(closing::add);
+        closing.forEach(PartitionWindow::close);
+        long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
+        long left;
+        while ((left = runningIn(closing)) > 0) {
+            long wait = deadline - System.nanoTime();
+            if (wait <= 0) {
+                LOG.warn("{} record(s) of {} still being handled after {} s; giving up on them: their partition's "
+                        + "next reader handles them again", left, partitions, DRAIN_TIMEOUT.toSeconds());
+                return;
+            }
+            Completion<V> completion = nextCompletion(wait);
+            if (completion != null) {
+                take(completion);
+            }
+        }
+    }
+
+    private long runningIn(Set<PartitionWindow> closing) {
+        return running.stream().filter(item -> closing.contains(item.window())).count();
+    }
+
+    /** Drops everything held for {@code partitions}; outcomes still to come for them will be ignored. */
+    private void forget(Collection<TopicPartition> partitions) {
+        for (TopicPartition partition : partitions) {
+            PartitionWindow window = windows.remove(partition);
+            if (window != null) {
+                pending -= window.size();
+            }
+        }
+        lanes.drop(partitions);
+    }
+
+    /** Finishes running work (bounded), commits safe offsets and closes everything; throws the first failure. */
+    private void shutDown(Throwable failure) {
+        shuttingDown = true;
+        try {
+            finishRunning(Set.copyOf(windows.keySet()));
+        } catch (RuntimeException e) {
+            failure = addTo(failure, e);
+        }
+        // Handlers still running now are past the wait: interrupt them; their records are read again.
+        workers.shutdownNow();
+        failure = addTo(addTo(failure, workerFailure), stopped);
+        try {
+            offsets.commitBeforeClose();
+        } catch (RuntimeException e) {
+            failure = addTo(failure, e);
+        }
+        try {
+            consumer.close(CloseOptions.timeout(LoopEngine.CLIENT_CLOSE_TIMEOUT));
+        } catch (RuntimeException e) {
+            failure = addTo(failure, e);
+        }
+        try {
+            deadLetters.close(LoopEngine.CLIENT_CLOSE_TIMEOUT);
+        } catch (RuntimeException e) {
+            failure = addTo(failure, e);
+        }
+        try {
+            values.close();
+        } catch (RuntimeException e) {
+            failure = addTo(failure, e);
+        }
+        if (failure instanceof RuntimeException e) {
+            throw e;
+        }
+        if (failure instanceof Error e) {
+            throw e;
+        }
+    }
+
+    private static Throwable addTo(Throwable first, Throwable next) {
+        if (first == null) {
+            return next;
+        }
+        if (next != null && next != first) {
+            first.addSuppressed(next);
+        }
+        return first;
+    }
+
+    private ThreadFactory newWorkerThreads(String loopThreadName) {
+        AtomicInteger number = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, loopThreadName + "-worker-" + number.incrementAndGet());
+            // The loop shuts the pool down when it ends; daemon threads cannot keep a JVM alive if it did not.
+            thread.setDaemon(true);
+            workerThreads.add(thread);
+            return thread;
+        };
+    }
+
+    /**
+     * The rebalance listener: keeps a window per owned partition, lets given-up partitions finish first, and
+     * leaves commits and the published assignment to {@link PartitionOwnership}. Called on the loop thread,
+     * inside {@code poll()} and {@code close()}.
+     */
+    private final class Rebalance implements ConsumerRebalanceListener {
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            partitions.forEach(partition -> windows.put(partition, new PartitionWindow(partition)));
+            if (fetchPaused) {
+                consumer.pause(partitions);
+            }
+            ownership.onPartitionsAssigned(partitions);
+        }
+
+        /** Given up cleanly: finish their records being handled (bounded), then commit their safe offsets. */
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            try {
+                if (!shuttingDown) {
+                    finishRunning(partitions);
+                }
+            } finally {
+                try {
+                    ownership.onPartitionsRevoked(partitions);
+                } finally {
+                    forget(partitions);
+                }
+            }
+        }
+
+        /** Lost: another member may own them already, so nothing is waited for and nothing is committed. */
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            try {
+                ownership.onPartitionsLost(partitions);
+            } finally {
+                forget(partitions);
+            }
+        }
+    }
+}

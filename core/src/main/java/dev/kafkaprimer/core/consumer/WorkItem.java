@@ -1,0 +1,89 @@
+package dev.kafkaprimer.core.consumer;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * One fetched record in a loop with worker threads, from fetch to finished: the raw record (for the
+ * dead-letter topic), the record as the handler sees it, or the deserializer's failure for a record that
+ * cannot be read. The loop thread creates it and keeps its state; a worker thread only reads the final
+ * fields while it runs an attempt.
+ *
+ * @param <V> the type of record values
+ */
+final class WorkItem<V> {
+
+    private final ConsumerRecord<byte[], byte[]> record;
+    private final ConsumerRecord<String, V> typed;
+    private final RuntimeException unreadable;
+    private final PartitionWindow window;
+    private int attempts;
+    private boolean finished;
+    private long retryAtNanos;
+
+    private WorkItem(ConsumerRecord<byte[], byte[]> record, ConsumerRecord<String, V> typed,
+                     RuntimeException unreadable, PartitionWindow window) {
+        this.record = record;
+        this.typed = typed;
+        this.unreadable = unreadable;
+        this.window = window;
+    }
+
+    static <V> WorkItem<V> readable(ConsumerRecord<byte[], byte[]> record, ConsumerRecord<String, V> typed,
+                                    PartitionWindow window) {
+        return new WorkItem<>(record, typed, null, window);
+    }
+
+    /** A poison pill: no attempt can read it, so its only attempt writes it to the dead-letter topic. */
+    static <V> WorkItem<V> unreadable(ConsumerRecord<byte[], byte[]> record, RuntimeException failure,
+                                      PartitionWindow window) {
+        return new WorkItem<>(record, null, failure, window);
+    }
+
+    ConsumerRecord<byte[], byte[]> record() {
+        return record;
+    }
+
+    /** The record for the handler; null for a poison pill. */
+    ConsumerRecord<String, V> typed() {
+        return typed;
+    }
+
+    /** Why the record could not be read, or null. */
+    RuntimeException unreadable() {
+        return unreadable;
+    }
+
+    PartitionWindow window() {
+        return window;
+    }
+
+    /** Counts a new attempt and returns its number, from 1. */
+    int startAttempt() {
+        return ++attempts;
+    }
+
+    int attempts() {
+        return attempts;
+    }
+
+    boolean isFinished() {
+        return finished;
+    }
+
+    void finish() {
+        finished = true;
+    }
+
+    long retryAtNanos() {
+        return retryAtNanos;
+    }
+
+    void retryAt(long nanos) {
+        retryAtNanos = nanos;
+    }
+
+    @Override
+    public String toString() {
+        return record.topic() + "-" + record.partition() + " offset " + record.offset();
+    }
+}

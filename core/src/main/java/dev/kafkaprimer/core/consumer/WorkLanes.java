@@ -1,0 +1,120 @@
+package dev.kafkaprimer.core.consumer;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.PriorityQueue;
+
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Decides which fetched record a worker may take next, so that the {@link Ordering} holds. Records that must
+ * keep their order share a <em>lane</em>: a partition's records with {@link Ordering#PARTITION}, a key's records
+ * within a partition with {@link Ordering#KEY}; any other record is a lane of its own. A lane hands out its
+ * oldest record and nothing more until that record is finished, including the waits before its retries;
+ * lanes whose oldest record may start wait in a queue, oldest first. Loop thread only.
+ *
+ * @param <V> the type of record values
+ */
+final class WorkLanes<V> {
+
+    /** Records that keep their order: the lane's oldest one is taken, or waits for a retry, or is ready. */
+    private static final class Lane<V> {
+        final Object key;
+        final TopicPartition partition;
+        final ArrayDeque<WorkItem<V>> items = new ArrayDeque<>();
+
+        Lane(Object key, TopicPartition partition) {
+            this.key = key;
+            this.partition = partition;
+        }
+    }
+
+    /** A key's lane: the same key in two partitions is two lanes, since offsets order only one partition. */
+    private record KeyInPartition(TopicPartition partition, ByteBuffer key) {
+    }
+
+    private final Ordering ordering;
+    private final Map<Object, Lane<V>> lanes = new HashMap<>();
+    private final Map<WorkItem<V>, Lane<V>> laneOfTaken = new HashMap<>();
+    private final ArrayDeque<Lane<V>> ready = new ArrayDeque<>();
+    private final PriorityQueue<WorkItem<V>> retries =
+            new PriorityQueue<>(Comparator.comparingLong(WorkItem::retryAtNanos));
+
+    WorkLanes(Ordering ordering) {
+        this.ordering = ordering;
+    }
+
+    /** A record fetched after every record added before from its partition. */
+    void add(WorkItem<V> item) {
+        TopicPartition partition = item.window().partition();
+        Object key = laneKey(item, partition);
+        Lane<V> lane = key == null
+                ? new Lane<>(null, partition)
+                : lanes.computeIfAbsent(key, k -> new Lane<>(k, partition));
+        lane.items.add(item);
+        if (lane.items.size() == 1) {
+            ready.add(lane);
+        }
+    }
+
+    private Object laneKey(WorkItem<V> item, TopicPartition partition) {
+        return switch (ordering) {
+            case PARTITION -> partition;
+            case KEY -> item.record().key() == null ? null
+                    : new KeyInPartition(partition, ByteBuffer.wrap(item.record().key()));
+            case UNORDERED -> null;
+        };
+    }
+
+    /** The next record a worker may take, now counted as taken; null if every lane is empty or taken. */
+    WorkItem<V> take() {
+        Lane<V> lane = ready.poll();
+        if (lane == null) {
+            return null;
+        }
+        WorkItem<V> item = lane.items.peek();
+        laneOfTaken.put(item, lane);
+        return item;
+    }
+
+    /** {@code item}, taken before, is finished: the next record of its lane may be taken. */
+    void finished(WorkItem<V> item) {
+        Lane<V> lane = laneOfTaken.remove(item);
+        lane.items.poll();
+        if (!lane.items.isEmpty()) {
+            ready.add(lane);
+        } else if (lane.key != null) {
+            lanes.remove(lane.key);
+        }
+    }
+
+    /** {@code item}, taken before, failed: it is taken again, first of all, once {@code atNanos} has come. */
+    void retryAt(WorkItem<V> item, long atNanos) {
+        item.retryAt(atNanos);
+        retries.add(item);
+    }
+
+    /** Puts the records whose retry time has come first in the queue. */
+    void releaseDueRetries(long nowNanos) {
+        while (!retries.isEmpty() && retries.peek().retryAtNanos() - nowNanos <= 0) {
+            ready.addFirst(laneOfTaken.get(retries.poll()));
+        }
+    }
+
+    /** Nanoseconds until the next retry is due (0 if one is due now), or {@code Long.MAX_VALUE} if none waits. */
+    long nanosUntilNextRetry(long nowNanos) {
+        return retries.isEmpty() ? Long.MAX_VALUE : Math.max(0, retries.peek().retryAtNanos() - nowNanos);
+    }
+
+    /** Drops every record of {@code partitions}: they were given up, lost, or are read again from elsewhere. */
+    void drop(Collection<TopicPartition> partitions) {
+        lanes.values().removeIf(lane -> partitions.contains(lane.partition));
+        laneOfTaken.values().removeIf(lane -> partitions.contains(lane.partition));
+        ready.removeIf(lane -> partitions.contains(lane.partition));
+        retries.removeIf(item -> partitions.contains(item.window().partition()));
+    }
+}
