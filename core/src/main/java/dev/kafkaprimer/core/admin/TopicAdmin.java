@@ -70,6 +70,8 @@ public final class TopicAdmin implements AutoCloseable {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     /** Extra time for the future after the admin client's own timeout, so its clearer error wins. */
     private static final Duration GRACE = Duration.ofSeconds(1);
+    /** How often a new topic's metadata is asked for while waiting for its leaders. */
+    private static final Duration LEADER_POLL = Duration.ofMillis(20);
 
     private final Admin admin;
     private final Duration deadline;
@@ -164,9 +166,9 @@ public final class TopicAdmin implements AutoCloseable {
     }
 
     /**
-     * Creates a topic with the broker's default replication factor and settings. Creating a topic that
-     * already exists with the same partition count succeeds (returns false), so startup code can call it on
-     * every start.
+     * Creates a topic with the broker's default replication factor and settings, and returns once every
+     * partition has a leader, so records can be written at once. Creating a topic that already exists with the
+     * same partition count succeeds (returns false), so startup code can call it on every start.
      *
      * @param name       the topic name
      * @param partitions the partition count, 1 or more
@@ -213,6 +215,7 @@ public final class TopicAdmin implements AutoCloseable {
         try {
             await(admin.createTopics(List.of(topic), new CreateTopicsOptions().timeoutMs(remainingMs(end)))
                     .all(), end, "create topic " + topic.name());
+            awaitLeaders(topic.name(), end);
             return true;
         } catch (TopicExistsException exists) {
             int existing = describe(topic.name(), end).partitions().size();
@@ -221,6 +224,35 @@ public final class TopicAdmin implements AutoCloseable {
             }
             throw new TopicExistsException("topic " + topic.name() + " already exists with " + existing
                     + " partitions, not the " + topic.numPartitions() + " asked for", exists);
+        }
+    }
+
+    /**
+     * Waits until every partition of a new topic has a leader in the cluster's metadata. The controller
+     * answers "created" before the brokers have caught up; a producer writing at once gets
+     * NOT_LEADER_OR_FOLLOWER and retries, which on a busy machine can run into its delivery timeout.
+     */
+    private void awaitLeaders(String name, long end) {
+        while (true) {
+            try {
+                boolean led = describe(name, end).partitions().stream()
+                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+                if (led) {
+                    return;
+                }
+            } catch (UnknownTopicOrPartitionException notYetKnown) {
+                // The broker that answered has not seen the new topic yet; ask again.
+            }
+            if (System.nanoTime() >= end) {
+                throw new TimeoutException("topic " + name + " was created, but not every partition had a leader"
+                        + " within the deadline");
+            }
+            try {
+                Thread.sleep(LEADER_POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptException(e);
+            }
         }
     }
 
