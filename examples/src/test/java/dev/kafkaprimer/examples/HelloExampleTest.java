@@ -3,9 +3,11 @@ package dev.kafkaprimer.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import dev.kafkaprimer.testkit.Await;
 import dev.kafkaprimer.testkit.KafkaCluster;
 import dev.kafkaprimer.testkit.TestTopics;
 import dev.kafkaprimer.testkit.WithKafkaCluster;
@@ -34,7 +36,9 @@ class HelloExampleTest {
         assertTrue(run.out().contains("partition 0, offset 0: hello kafka"), run::toString);
         assertTrue(run.out().contains("Deleted topic '" + topic + "'"), run::toString);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            assertTrue(!admin.listTopics().names().get().contains(topic), "topic deleted");
+            // Deletion is acknowledged by the controller; a broker's metadata may list the topic a moment longer.
+            Await.until(Duration.ofSeconds(30), "topic " + topic + " gone from the cluster's metadata",
+                    () -> topicNames(admin), names -> !names.contains(topic));
         }
     }
 
@@ -54,9 +58,8 @@ class HelloExampleTest {
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.assign(List.of(partition));
             consumer.seekToBeginning(List.of(partition));
-            ConsumerRecords<byte[], byte[]> records = dev.kafkaprimer.testkit.Await.until(
-                    java.time.Duration.ofSeconds(30), "the kept record",
-                    () -> consumer.poll(java.time.Duration.ofMillis(200)), r -> !r.isEmpty());
+            ConsumerRecords<byte[], byte[]> records = Await.until(Duration.ofSeconds(30), "the kept record",
+                    () -> consumer.poll(Duration.ofMillis(200)), r -> !r.isEmpty());
             assertEquals("hello kafka", new String(records.iterator().next().value(),
                     java.nio.charset.StandardCharsets.UTF_8));
         }
@@ -70,5 +73,16 @@ class HelloExampleTest {
         assertTrue(run.out().contains("starting an embedded Kafka broker"), run::toString);
         assertTrue(run.out().contains("offset 0: hi from the embedded broker"), run::toString);
         assertTrue(run.out().contains("hello: OK"), run::toString);
+    }
+
+    private static java.util.Set<String> topicNames(Admin admin) {
+        try {
+            return admin.listTopics().names().get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 }
