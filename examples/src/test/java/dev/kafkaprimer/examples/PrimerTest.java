@@ -16,7 +16,7 @@ class PrimerTest {
     void shouldListEveryExampleWhenRunWithoutArguments() {
         PrimerRun run = PrimerRun.of(Map.of());
         assertEquals(0, run.exitCode(), run::toString);
-        for (String name : new String[] {"hello", "broker", "cluster", "failover", "segments"}) {
+        for (String name : new String[] {"hello", "keys", "wallet", "cluster", "failover", "segments", "bench", "broker"}) {
             assertTrue(run.out().contains("  " + name + " "), name + " listed: " + run);
         }
     }
@@ -26,7 +26,7 @@ class PrimerTest {
         PrimerRun run = PrimerRun.of(Map.of(), "helo");
         assertEquals(2, run.exitCode(), run::toString);
         assertTrue(run.err().contains("unknown example 'helo'"), run::toString);
-        assertTrue(run.err().contains("Valid names: hello, keys, wallet, cluster, failover, segments, broker"),
+        assertTrue(run.err().contains("Valid names: hello, keys, wallet, cluster, failover, segments, bench, broker"),
                 run::toString);
     }
 

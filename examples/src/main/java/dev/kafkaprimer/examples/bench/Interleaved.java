@@ -1,0 +1,62 @@
+package dev.kafkaprimer.examples.bench;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Runs the two sides of a comparison in interleaved rounds after one warm-up pair that is not counted. On a
+ * shared machine the load of other processes, garbage collection and the JIT change from second to second;
+ * interleaving spreads those changes over both sides alike, and the median of each side ignores the odd
+ * disturbed round. The side that goes first alternates (ours then raw, raw then ours, ...): with a fixed order,
+ * a steady drift such as the JIT still compiling would always favour the side that runs second.
+ *
+ * @param <T> what one run measures
+ */
+final class Interleaved<T> {
+
+    /** One side of the comparison; {@code run} names the run, for its topic and group. */
+    @FunctionalInterface
+    interface Side<T> {
+        T run(String run) throws Exception;
+    }
+
+    private final List<T> ours = new ArrayList<>();
+    private final List<T> raw = new ArrayList<>();
+
+    private Interleaved() {
+    }
+
+    /** Runs the warm-up pair and {@code rounds} measured pairs, printing each pair on one line. */
+    static <T> Interleaved<T> run(int rounds, Side<T> ours, Side<T> raw, PrintStream out) throws Exception {
+        Interleaved<T> result = new Interleaved<>();
+        T warmOurs = ours.run("warmup-ours");
+        T warmRaw = raw.run("warmup-raw");
+        out.println("   warm-up (not counted): ours " + warmOurs + " | raw " + warmRaw);
+        for (int round = 1; round <= rounds; round++) {
+            T measuredOurs;
+            T measuredRaw;
+            if (round % 2 == 1) {
+                measuredOurs = ours.run("r" + round + "-ours");
+                measuredRaw = raw.run("r" + round + "-raw");
+            } else {
+                measuredRaw = raw.run("r" + round + "-raw");
+                measuredOurs = ours.run("r" + round + "-ours");
+            }
+            result.ours.add(measuredOurs);
+            result.raw.add(measuredRaw);
+            out.println("   round " + round + (round % 2 == 0 ? " (raw first)" : "") + ": ours " + measuredOurs
+                    + " | raw " + measuredRaw);
+        }
+        return result;
+    }
+
+    double medianOurs(ToDoubleFunction<T> measure) {
+        return Stats.median(ours.stream().map(measure::applyAsDouble).toList());
+    }
+
+    double medianRaw(ToDoubleFunction<T> measure) {
+        return Stats.median(raw.stream().map(measure::applyAsDouble).toList());
+    }
+}
