@@ -9,8 +9,8 @@ import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
- * Counts the broker's acknowledgements on both sides: as the raw producer's {@link Callback}, and as the
- * {@code whenComplete} action on our futures. Both run on the producer's network thread.
+ * Counts the broker's acknowledgements on both sides: as the raw producer's {@link Callback} (on its network
+ * thread), and for each of our futures once the flush is done (on the sending thread).
  */
 final class AckCounter implements Callback, BiConsumer<SendResult, Throwable> {
 

@@ -43,10 +43,13 @@ public final class BenchExample implements Example {
     public ExampleOptions options() {
         return new ExampleOptions()
                 .flag("--quick", "a short run, under a minute (smaller sizes, 3 rounds; noisier numbers)")
-                .value("--records", "N", null, "records per producer and consumer run (default 200000; 20000 with --quick)")
+                .value("--records", "N", null,
+                        "records per producer and consumer run (default 500000; 50000 with --quick)")
                 .value("--value-bytes", "N", "200", "size of each JSON value, about")
-                .value("--rounds", "N", null, "measured rounds of each comparison, at least 3 (default 5; 3 with --quick)")
-                .value("--wallet-events", "N", null, "events of the wallet run, 0 to skip it (default 100000; 5000 with --quick)")
+                .value("--rounds", "N", null, "measured rounds per comparison, at least 3; an even number"
+                        + " lets each side go first equally often (default 6; 3 with --quick)")
+                .value("--wallet-events", "N", null,
+                        "events of the wallet run, 0 to skip it (default 100000; 5000 with --quick)")
                 .flag("--skip-startup", "skip the cluster start-up and hello measurements")
                 .value("--json", "FILE", null, "also write the JSON line to FILE");
     }
@@ -106,7 +109,8 @@ public final class BenchExample implements Example {
             report.put("hello_ms", null);
             return;
         }
-        out.println("5. Start-up, " + (plan.startupRepeats() == 1 ? "once" : plan.startupRepeats() + " times each") + ":");
+        out.println("5. Start-up, " + (plan.startupRepeats() == 1 ? "once" : plan.startupRepeats() + " times each")
+                + ":");
         double one = StartupBench.clusterStartMillis(1, plan.startupRepeats(), out);
         double three = StartupBench.clusterStartMillis(3, plan.startupRepeats(), out);
         StartupBench.Hello hello = StartupBench.hello(plan.startupRepeats(), out);

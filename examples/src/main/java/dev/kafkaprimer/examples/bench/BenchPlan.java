@@ -25,11 +25,11 @@ record BenchPlan(boolean quick, int records, int valueBytes, int rounds, int lat
 
     static BenchPlan from(ParsedOptions args) {
         boolean quick = args.flag("--quick");
-        int records = orDefault(args, "--records", 100, 100_000_000, quick ? 20_000 : 200_000);
+        int records = orDefault(args, "--records", 100, 5_000_000, quick ? 50_000 : 500_000);
         return new BenchPlan(quick,
                 records,
                 args.integer("--value-bytes", 64, 1_000_000),
-                orDefault(args, "--rounds", 3, 100, quick ? 3 : 5),
+                orDefault(args, "--rounds", 3, 100, quick ? 3 : 6),
                 Math.min(records, quick ? 1_000 : 5_000),
                 LATENCY_RATE,
                 quick ? 1 : 3,

@@ -10,7 +10,9 @@ import java.util.function.ToDoubleFunction;
  * shared machine the load of other processes, garbage collection and the JIT change from second to second;
  * interleaving spreads those changes over both sides alike, and the median of each side ignores the odd
  * disturbed round. The side that goes first alternates (ours then raw, raw then ours, ...): with a fixed order,
- * a steady drift such as the JIT still compiling would always favour the side that runs second.
+ * a steady drift (the JIT still compiling, other processes starting or ending) would always favour the side
+ * that runs second. With an even number of rounds each side goes first equally often, and such a drift
+ * cancels out in the two medians.
  *
  * @param <T> what one run measures
  */
