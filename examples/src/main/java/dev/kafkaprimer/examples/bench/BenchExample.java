@@ -64,20 +64,21 @@ public final class BenchExample implements Example {
         // stage 1: the events, made before anything is timed
         Workload workload = Workload.of(mapper, plan.records(), plan.valueBytes());
         out.printf("1. Made %,d events of %,d bytes of JSON on average, keys over %,d values; %d rounds per "
-                        + "comparison after a warm-up. Both sides: %s.%n", plan.records(),
-                workload.valueBytes() / plan.records(), Workload.KEYS, plan.rounds(), BenchClients.describe());
+                        + "comparison after %d warm-up round(s). Both sides: %s.%n", plan.records(),
+                workload.valueBytes() / plan.records(), Workload.KEYS, plan.rounds(), plan.warmUps(),
+                BenchClients.describe());
         try (BenchTopics topics = new BenchTopics(kafka.bootstrapServers())) {
             // stage 2: producers
             out.println("2. Producer throughput, JsonProducer (ours) against KafkaProducer<String, byte[]> (raw):");
             ProducerRace producers = new ProducerRace(clients, mapper, topics, workload);
-            Interleaved<Throughput> produced = Interleaved.run(plan.rounds(),
+            Interleaved<Throughput> produced = Interleaved.run(plan.warmUps(), plan.rounds(),
                     run -> producers.run(Side.OURS, run), run -> producers.run(Side.RAW, run), out);
             report.put("producer_ratio", throughputRows(report, "producer", produced, ">= 0.97"));
 
             // stage 3: consumers
             out.println("3. Consumer throughput, CommitLoop (ours) against a poll loop with commitSync() (raw):");
             try (ConsumerRace consumers = new ConsumerRace(clients, mapper, topics, workload, plan.runDeadline())) {
-                Interleaved<Throughput> consumed = Interleaved.run(plan.rounds(),
+                Interleaved<Throughput> consumed = Interleaved.run(plan.warmUps(), plan.rounds(),
                         run -> consumers.run(Side.OURS, run), run -> consumers.run(Side.RAW, run), out);
                 report.put("consumer_ratio", throughputRows(report, "consumer", consumed, ">= 0.95"));
             }
@@ -87,7 +88,7 @@ public final class BenchExample implements Example {
                     plan.latencyRate());
             LatencyRace latency = new LatencyRace(clients, mapper, topics, workload, plan.latencyRecords(),
                     plan.latencyRate(), plan.runDeadline());
-            Interleaved<Latencies> latencies = Interleaved.run(plan.rounds(),
+            Interleaved<Latencies> latencies = Interleaved.run(plan.warmUps(), plan.rounds(),
                     run -> latency.run(Side.OURS, run), run -> latency.run(Side.RAW, run), out);
             report.put("latency_p99_ratio", latencyRows(report, latencies));
 
@@ -170,11 +171,11 @@ public final class BenchExample implements Example {
                 .map(c -> "an embedded " + c.brokerCount() + "-node cluster")
                 .orElse("the cluster at " + kafka.bootstrapServers());
         return String.format("Kafka Primer bench%s: %d cores, Java %s (%s), %s %s; Apache Kafka %s on %s.%n"
-                        + "%,d records of ~%d bytes, %d partitions; medians of %d rounds after a warm-up.",
+                        + "%,d records of ~%d bytes, %d partitions; medians of %d rounds after %d warm-up round(s).",
                 plan.quick() ? " (--quick)" : "", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.runtime.version"), System.getProperty("java.vm.name"),
                 System.getProperty("os.name"), System.getProperty("os.arch"), KafkaVersion.current(), cluster,
-                plan.records(), plan.valueBytes(), BenchTopics.PARTITIONS, plan.rounds());
+                plan.records(), plan.valueBytes(), BenchTopics.PARTITIONS, plan.rounds(), plan.warmUps());
     }
 
     private static String millis(double ms) {

@@ -11,14 +11,16 @@ import dev.kafkaprimer.examples.cli.ParsedOptions;
  * @param quick          whether {@code --quick} was given
  * @param records        records per producer and consumer run
  * @param valueBytes     the JSON size of each value, about
- * @param rounds         measured rounds per comparison, after one warm-up round
+ * @param warmUps        warm-up rounds per comparison, not counted
+ * @param rounds         measured rounds per comparison, after the warm-up rounds
  * @param latencyRecords records per latency run
  * @param latencyRate    records per second in latency runs
  * @param startupRepeats cluster starts and hello runs per measurement
  * @param skipStartup    whether to skip the start-up measurements
  * @param walletEvents   events of the wallet run; 0 skips it
  */
-record BenchPlan(boolean quick, int records, int valueBytes, int rounds, int latencyRecords, int latencyRate,
+record BenchPlan(boolean quick, int records, int valueBytes, int warmUps, int rounds, int latencyRecords,
+                 int latencyRate,
                  int startupRepeats, boolean skipStartup, int walletEvents) {
 
     static final int LATENCY_RATE = 1_000;
@@ -29,6 +31,9 @@ record BenchPlan(boolean quick, int records, int valueBytes, int rounds, int lat
         return new BenchPlan(quick,
                 records,
                 args.integer("--value-bytes", 64, 1_000_000),
+                // Throughput here still climbs over the first few million records (the JIT, in the clients and in
+                // the embedded broker alike): a full run warms up for three rounds, a quick one for one.
+                quick ? 1 : 3,
                 orDefault(args, "--rounds", 3, 100, quick ? 3 : 6),
                 Math.min(records, quick ? 1_000 : 5_000),
                 LATENCY_RATE,

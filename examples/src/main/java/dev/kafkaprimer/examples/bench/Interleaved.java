@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.function.ToDoubleFunction;
 
 /**
- * Runs the two sides of a comparison in interleaved rounds after one warm-up pair that is not counted. On a
+ * Runs the two sides of a comparison in interleaved rounds after warm-up rounds that are not counted. On a
  * shared machine the load of other processes, garbage collection and the JIT change from second to second;
  * interleaving spreads those changes over both sides alike, and the median of each side ignores the odd
  * disturbed round. The side that goes first alternates (ours then raw, raw then ours, ...): with a fixed order,
@@ -30,12 +30,15 @@ final class Interleaved<T> {
     private Interleaved() {
     }
 
-    /** Runs the warm-up pair and {@code rounds} measured pairs, printing each pair on one line. */
-    static <T> Interleaved<T> run(int rounds, Side<T> ours, Side<T> raw, PrintStream out) throws Exception {
+    /** Runs {@code warmUps} pairs not counted, then {@code rounds} measured pairs, printing each pair on one line. */
+    static <T> Interleaved<T> run(int warmUps, int rounds, Side<T> ours, Side<T> raw, PrintStream out)
+            throws Exception {
         Interleaved<T> result = new Interleaved<>();
-        T warmOurs = ours.run("warmup-ours");
-        T warmRaw = raw.run("warmup-raw");
-        out.println("   warm-up (not counted): ours " + warmOurs + " | raw " + warmRaw);
+        for (int warmUp = 1; warmUp <= warmUps; warmUp++) {
+            T warmOurs = ours.run("warmup" + warmUp + "-ours");
+            T warmRaw = raw.run("warmup" + warmUp + "-raw");
+            out.println("   warm-up " + warmUp + " (not counted): ours " + warmOurs + " | raw " + warmRaw);
+        }
         for (int round = 1; round <= rounds; round++) {
             T measuredOurs;
             T measuredRaw;
