@@ -146,9 +146,9 @@ public final class BenchExample implements Example {
         double raw = runs.medianRaw(Throughput::recordsPerSecond);
         double ratio = BenchReport.round3(ours / raw);
         report.compare(what + " records/s", String.format("%,.0f", ours), String.format("%,.0f", raw),
-                String.format("%.3f", ratio), target);
+                String.format("%.3f", ratio), runs.roundRatios(Throughput::recordsPerSecond), target);
         report.compare(what + " MB/s", String.format("%.1f", runs.medianOurs(Throughput::megabytesPerSecond)),
-                String.format("%.1f", runs.medianRaw(Throughput::megabytesPerSecond)), "", "");
+                String.format("%.1f", runs.medianRaw(Throughput::megabytesPerSecond)), "", "", "");
         return ratio;
     }
 
@@ -160,9 +160,9 @@ public final class BenchExample implements Example {
         double raw99 = runs.medianRaw(Latencies::p99Ms);
         double ratio = BenchReport.round3(ours99 / raw99);
         report.compare("latency p50 ms", String.format("%.2f", ours50), String.format("%.2f", raw50),
-                String.format("%.3f", ours50 / raw50), "");
+                String.format("%.3f", ours50 / raw50), runs.roundRatios(Latencies::p50Ms), "");
         report.compare("latency p99 ms", String.format("%.2f", ours99), String.format("%.2f", raw99),
-                String.format("%.3f", ratio), "<= 1.10");
+                String.format("%.3f", ratio), runs.roundRatios(Latencies::p99Ms), "<= 1.10");
         return ratio;
     }
 

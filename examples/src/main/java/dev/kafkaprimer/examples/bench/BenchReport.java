@@ -20,15 +20,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 final class BenchReport {
 
-    private static final String COMPARISON = "%-30s %14s %14s %9s %9s%n";
+    private static final String COMPARISON = "%-22s %14s %14s %9s %11s %8s%n";
 
     private final List<String> comparisons = new ArrayList<>();
     private final List<String> singles = new ArrayList<>();
     private final Map<String, Object> json = new LinkedHashMap<>();
 
-    /** A row comparing the two sides; {@code ratio} and {@code target} may be empty. */
-    void compare(String measure, String ours, String raw, String ratio, String target) {
-        comparisons.add(String.format(COMPARISON, measure, ours, raw, ratio, target));
+    /** A row comparing the two sides; {@code ratio}, {@code rounds} and {@code target} may be empty. */
+    void compare(String measure, String ours, String raw, String ratio, String rounds, String target) {
+        comparisons.add(String.format(COMPARISON, measure, ours, raw, ratio, rounds, target));
     }
 
     /** A row with one value. */
@@ -49,7 +49,7 @@ final class BenchReport {
         }
         out.println();
         out.println(header);
-        out.printf(COMPARISON, "", "ours", "raw", "ours/raw", "target");
+        out.printf(COMPARISON, "medians", "ours", "raw", "ours/raw", "one round", "target");
         comparisons.forEach(out::print);
         out.println();
         singles.forEach(out::print);

@@ -64,4 +64,19 @@ final class Interleaved<T> {
     double medianRaw(ToDoubleFunction<T> measure) {
         return Stats.median(raw.stream().map(measure::applyAsDouble).toList());
     }
+
+    /**
+     * The lowest and the highest ours ÷ raw of a single round, such as {@code 0.91-1.06}: how far one round
+     * alone could mislead, which is why the bench takes medians of several.
+     */
+    String roundRatios(ToDoubleFunction<T> measure) {
+        double low = Double.MAX_VALUE;
+        double high = -Double.MAX_VALUE;
+        for (int round = 0; round < ours.size(); round++) {
+            double ratio = measure.applyAsDouble(ours.get(round)) / measure.applyAsDouble(raw.get(round));
+            low = Math.min(low, ratio);
+            high = Math.max(high, ratio);
+        }
+        return String.format("%.2f-%.2f", low, high);
+    }
 }
