@@ -87,10 +87,10 @@ final class LoopEngine<V> {
                     return;
                 }
                 // A rebalance inside a retry wait may have taken the partition: its new owner reads the rest.
-                if (!ownership.owns(partition) || !processor.process(record)) {
+                if (!ownership.owns(partition) || !processor.process(partition, record)) {
                     break;
                 }
-                offsets.finished(record);
+                offsets.finished(partition, record);
             }
         }
     }

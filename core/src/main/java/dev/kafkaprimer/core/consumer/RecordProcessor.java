@@ -42,13 +42,14 @@ final class RecordProcessor<V> {
     }
 
     /**
-     * Processes {@code record} until it is finished: handled, or written to the dead-letter topic.
+     * Processes {@code record} of {@code partition} until it is finished: handled, or written to the dead-letter
+     * topic.
      *
      * @return true when finished, so its offset may be committed; false when it was given up unfinished
      *         because its partition was revoked or the loop is closing (its next reader will process it)
      * @throws ProcessingStoppedException if the handler asked to stop, or the dead-letter write failed
      */
-    boolean process(ConsumerRecord<byte[], byte[]> record) {
+    boolean process(TopicPartition partition, ConsumerRecord<byte[], byte[]> record) {
         ConsumerRecord<String, V> typed;
         try {
             typed = deserialize(record);
@@ -57,7 +58,6 @@ final class RecordProcessor<V> {
             deadLetters.publish(record, poisonPill);
             return true;
         }
-        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
         for (int attempt = 1; ; attempt++) {
             try {
                 handler.handle(typed);
