@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
+import dev.kafkaprimer.examples.bench.BenchExample;
 import dev.kafkaprimer.examples.broker.BrokerExample;
 import dev.kafkaprimer.examples.cluster.ClusterExample;
 import dev.kafkaprimer.examples.failover.FailoverExample;
@@ -35,6 +36,7 @@ public final class Primer {
             new ClusterExample(),
             new FailoverExample(),
             new SegmentsExample(),
+            new BenchExample(),
             new BrokerExample());
 
     private Primer() {

@@ -1,0 +1,185 @@
+package dev.kafkaprimer.examples.bench;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kafkaprimer.core.json.Json;
+import dev.kafkaprimer.examples.cli.Example;
+import dev.kafkaprimer.examples.cli.ExampleOptions;
+import dev.kafkaprimer.examples.cli.KafkaConnection;
+import dev.kafkaprimer.examples.cli.KafkaVersion;
+import dev.kafkaprimer.examples.cli.ParsedOptions;
+
+/**
+ * What the library costs: each of its parts against the same work written by hand with Kafka's own clients
+ * ("raw"), with the same settings, the same {@code ObjectMapper} and the same events. Decomposed into the
+ * following stages.
+ * <ol>
+ *   <li>make the events (not timed);</li>
+ *   <li>producer throughput: {@code JsonProducer} against {@code KafkaProducer<String, byte[]>};</li>
+ *   <li>consumer throughput: {@code CommitLoop} (a commit per poll) against a poll loop with {@code commitSync()};</li>
+ *   <li>latency from send to handler at 1,000 records/s, p50 and p99;</li>
+ *   <li>start-up: the embedded cluster with 1 and 3 nodes, and {@code ./primer hello} in a new JVM;</li>
+ *   <li>the wallet example end to end on SQLite.</li>
+ * </ol>
+ * Stages 2 to 4 run ours and raw in interleaved rounds on fresh topics and report the median of each side; a
+ * ratio is ours divided by raw, so 1.0 means the library costs nothing measurable. The last line printed is
+ * one JSON object with the headline numbers.
+ */
+public final class BenchExample implements Example {
+
+    @Override
+    public String name() {
+        return "bench";
+    }
+
+    @Override
+    public String summary() {
+        return "what the library costs: producer, consumer and latency against raw kafka-clients; start-up; wallet";
+    }
+
+    @Override
+    public ExampleOptions options() {
+        return new ExampleOptions()
+                .flag("--quick", "a short run, under a minute (smaller sizes, 3 rounds; noisier numbers)")
+                .value("--records", "N", null,
+                        "records per producer and consumer run (default 500000; 50000 with --quick)")
+                .value("--value-bytes", "N", "200", "size of each JSON value, about")
+                .value("--rounds", "N", null, "measured rounds per comparison, at least 3; an even number"
+                        + " lets each side go first equally often (default 6; 3 with --quick)")
+                .value("--wallet-events", "N", null,
+                        "events of the wallet run, 0 to skip it (default 100000; 5000 with --quick)")
+                .flag("--skip-startup", "skip the cluster start-up and hello measurements")
+                .value("--json", "FILE", null, "also write the JSON line to FILE");
+    }
+
+    @Override
+    public int run(ParsedOptions args, KafkaConnection kafka, PrintStream out) throws Exception {
+        BenchPlan plan = BenchPlan.from(args);
+        ObjectMapper mapper = Json.defaultMapper();
+        BenchClients clients = new BenchClients(kafka);
+        BenchReport report = new BenchReport();
+
+        // stage 1: the events, made before anything is timed
+        Workload workload = Workload.of(mapper, plan.records(), plan.valueBytes());
+        out.printf("1. Made %,d events of %,d bytes of JSON on average, keys over %,d values; %d rounds per "
+                        + "comparison after %d warm-up round(s). Both sides: %s.%n", plan.records(),
+                workload.valueBytes() / plan.records(), Workload.KEYS, plan.rounds(), plan.warmUps(),
+                BenchClients.describe());
+        try (BenchTopics topics = new BenchTopics(kafka)) {
+            // stage 2: producers
+            out.println("2. Producer throughput, JsonProducer (ours) against KafkaProducer<String, byte[]> (raw):");
+            ProducerRace producers = new ProducerRace(clients, mapper, topics, workload);
+            Interleaved<Throughput> produced = Interleaved.run(plan.warmUps(), plan.rounds(),
+                    run -> producers.run(Side.OURS, run), run -> producers.run(Side.RAW, run), out);
+            report.put("producer_ratio", throughputRows(report, "producer", produced, ">= 0.97"));
+
+            // stage 3: consumers
+            out.println("3. Consumer throughput, CommitLoop (ours) against a poll loop with commitSync() (raw):");
+            try (ConsumerRace consumers = new ConsumerRace(clients, mapper, topics, workload, plan.runDeadline())) {
+                Interleaved<Throughput> consumed = Interleaved.run(plan.warmUps(), plan.rounds(),
+                        run -> consumers.run(Side.OURS, run), run -> consumers.run(Side.RAW, run), out);
+                report.put("consumer_ratio", throughputRows(report, "consumer", consumed, ">= 0.95"));
+            }
+
+            // stage 4: latency
+            out.printf("4. Latency from send to handler, %,d records at %,d/s per run:%n", plan.latencyRecords(),
+                    plan.latencyRate());
+            LatencyRace latency = new LatencyRace(clients, mapper, topics, workload, plan.latencyRecords(),
+                    plan.latencyRate(), plan.runDeadline());
+            Interleaved<Latencies> latencies = Interleaved.run(plan.warmUps(), plan.rounds(),
+                    run -> latency.run(Side.OURS, run), run -> latency.run(Side.RAW, run), out);
+            report.put("latency_p99_ratio", latencyRows(report, latencies));
+
+            // stage 5: start-up
+            startup(plan, report, out);
+
+            // stage 6: the wallet
+            wallet(plan, kafka, args.value(ExampleOptions.COMMAND_CONFIG), topics, report, out);
+        }
+        report.print(header(plan, kafka), out, mapper, args.value("--json").map(Path::of).orElse(null));
+        return 0;
+    }
+
+    private static void startup(BenchPlan plan, BenchReport report, PrintStream out) throws Exception {
+        if (plan.skipStartup()) {
+            out.println("5. Start-up: skipped (--skip-startup).");
+            report.put("startup_ms_1", null);
+            report.put("startup_ms_3", null);
+            report.put("hello_ms", null);
+            return;
+        }
+        out.println("5. Start-up, " + (plan.startupRepeats() == 1 ? "once" : plan.startupRepeats() + " times each")
+                + ":");
+        double one = StartupBench.clusterStartMillis(1, plan.startupRepeats(), out);
+        double three = StartupBench.clusterStartMillis(3, plan.startupRepeats(), out);
+        StartupBench.Hello hello = StartupBench.hello(plan.startupRepeats(), out);
+        report.single("startup: embedded cluster, 1 node (warm JVM)", millis(one));
+        report.single("startup: embedded cluster, 3 nodes (warm JVM)", millis(three));
+        report.single("hello: new JVM to first record read", millis(hello.firstRecordMs())
+                + " (its broker's start: " + millis(hello.brokerUpMs()) + "; target <= 5,000 ms)");
+        report.put("startup_ms_1", Math.round(one));
+        report.put("startup_ms_3", Math.round(three));
+        report.put("hello_ms", Math.round(hello.firstRecordMs()));
+    }
+
+    private static void wallet(BenchPlan plan, KafkaConnection kafka, java.util.Optional<String> commandConfig,
+                               BenchTopics topics, BenchReport report, PrintStream out) throws Exception {
+        if (plan.walletEvents() == 0) {
+            out.println("6. Wallet: skipped (--wallet-events 0).");
+            report.put("wallet_events_per_s", null);
+            return;
+        }
+        out.printf("6. The wallet example end to end in a new JVM, %,d events, SQLite%s:%n", plan.walletEvents(),
+                plan.quick() ? " (a small run for --quick; the full bench runs 100,000)" : "");
+        double perSecond = WalletBench.eventsPerSecond(kafka.bootstrapServers(), commandConfig, topics,
+                plan.walletEvents(), out);
+        report.single(String.format("wallet: %,d events on SQLite, end to end", plan.walletEvents()),
+                String.format("%,.0f events/s", perSecond));
+        report.put("wallet_events_per_s", Math.round(perSecond));
+    }
+
+    /** Adds the records/s and MB/s rows; returns the records/s ratio, rounded. */
+    private static double throughputRows(BenchReport report, String what, Interleaved<Throughput> runs,
+                                         String target) {
+        double ours = runs.medianOurs(Throughput::recordsPerSecond);
+        double raw = runs.medianRaw(Throughput::recordsPerSecond);
+        double ratio = BenchReport.round3(ours / raw);
+        report.compare(what + " records/s", String.format("%,.0f", ours), String.format("%,.0f", raw),
+                String.format("%.3f", ratio), runs.roundRatios(Throughput::recordsPerSecond), target);
+        report.compare(what + " MB/s", String.format("%.1f", runs.medianOurs(Throughput::megabytesPerSecond)),
+                String.format("%.1f", runs.medianRaw(Throughput::megabytesPerSecond)), "", "", "");
+        return ratio;
+    }
+
+    /** Adds the p50 and p99 rows; returns the p99 ratio, rounded. */
+    private static double latencyRows(BenchReport report, Interleaved<Latencies> runs) {
+        double ours50 = runs.medianOurs(Latencies::p50Ms);
+        double raw50 = runs.medianRaw(Latencies::p50Ms);
+        double ours99 = runs.medianOurs(Latencies::p99Ms);
+        double raw99 = runs.medianRaw(Latencies::p99Ms);
+        double ratio = BenchReport.round3(ours99 / raw99);
+        report.compare("latency p50 ms", String.format("%.2f", ours50), String.format("%.2f", raw50),
+                String.format("%.3f", ours50 / raw50), runs.roundRatios(Latencies::p50Ms), "");
+        report.compare("latency p99 ms", String.format("%.2f", ours99), String.format("%.2f", raw99),
+                String.format("%.3f", ratio), runs.roundRatios(Latencies::p99Ms), "<= 1.10");
+        return ratio;
+    }
+
+    private static String header(BenchPlan plan, KafkaConnection kafka) {
+        String cluster = kafka.embedded()
+                .map(c -> "an embedded " + c.brokerCount() + "-node cluster")
+                .orElse("the cluster at " + kafka.bootstrapServers());
+        return String.format("Kafka Primer bench%s: %d cores, Java %s (%s), %s %s; Apache Kafka %s on %s.%n"
+                        + "%,d records of ~%d bytes, %d partitions; medians of %d rounds after %d warm-up round(s).",
+                plan.quick() ? " (--quick)" : "", Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.runtime.version"), System.getProperty("java.vm.name"),
+                System.getProperty("os.name"), System.getProperty("os.arch"), KafkaVersion.current(), cluster,
+                plan.records(), plan.valueBytes(), BenchTopics.PARTITIONS, plan.rounds(), plan.warmUps());
+    }
+
+    private static String millis(double ms) {
+        return String.format("%,.0f ms", ms);
+    }
+}

@@ -1,0 +1,90 @@
+package dev.kafkaprimer.examples.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import dev.kafkaprimer.examples.cli.KafkaConnection;
+import dev.kafkaprimer.core.admin.TopicAdmin;
+import dev.kafkaprimer.examples.cli.WaitFor;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Fresh topics for the bench, named {@code bench-<run id>-<name>}, all with the same partition count. Each is
+ * deleted when its run is done (a bench on a real cluster should not leave gigabytes behind), and whatever is
+ * left when this closes.
+ */
+final class BenchTopics implements AutoCloseable {
+
+    /** Partitions of every bench topic: several, so the producer fills several batches at once. */
+    static final int PARTITIONS = 6;
+    private static final Duration DEADLINE = Duration.ofSeconds(30);
+
+    private final TopicAdmin topics;
+    private final Admin admin;
+    private final String prefix = "bench-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+    private final List<String> live = new ArrayList<>();
+
+    BenchTopics(KafkaConnection kafka) {
+        this.topics = TopicAdmin.connect(kafka.bootstrapServers(), kafka.security(), DEADLINE);
+        this.admin = Admin.create(kafka.adminProperties(DEADLINE));
+    }
+
+    /** The prefix of this run's topic and group names. */
+    String prefix() {
+        return prefix;
+    }
+
+    /**
+     * Creates topic {@code prefix + name} and waits until the leader of every partition answers for it.
+     *
+     * <p>Why wait: the controller confirms a new topic before its leader has taken the partitions on. An
+     * idempotent producer whose first batch is refused then ("not the leader") while its next batches are
+     * accepted keeps retrying that first batch as out of order until {@code delivery.timeout.ms}, two minutes.
+     * A leader that answers a ListOffsets request for the partition has taken it on. That request is sent once
+     * the metadata names a leader for every partition (before, the admin client logs an error for each try).
+     */
+    String create(String name) throws Exception {
+        String topic = prefix + name;
+        topics.createTopic(topic, PARTITIONS);
+        live.add(topic);
+        Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+        for (int partition = 0; partition < PARTITIONS; partition++) {
+            ends.put(new TopicPartition(topic, partition), OffsetSpec.latest());
+        }
+        boolean ready = WaitFor.until(DEADLINE, () -> topics.describeTopic(topic).partitions(),
+                        partitions -> partitions.stream().allMatch(p -> p.leader().isPresent())).isPresent()
+                && WaitFor.until(DEADLINE,
+                        () -> admin.listOffsets(ends).all().get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS),
+                        answers -> answers.size() == PARTITIONS).isPresent();
+        if (!ready) {
+            throw new IllegalStateException("the leaders of " + topic + " did not answer within "
+                    + DEADLINE.toSeconds() + " s");
+        }
+        return topic;
+    }
+
+    /** Deletes {@code topic} (any topic, also one this class did not create); a missing topic is fine. */
+    void delete(String topic) {
+        topics.deleteTopic(topic);
+        live.remove(topic);
+    }
+
+    @Override
+    public void close() {
+        try {
+            for (String topic : List.copyOf(live)) {
+                delete(topic);
+            }
+        } finally {
+            topics.close();
+            admin.close();
+        }
+    }
+}

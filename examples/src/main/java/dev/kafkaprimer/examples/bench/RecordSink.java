@@ -1,0 +1,104 @@
+package dev.kafkaprimer.examples.bench;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The handler of both sides' consumers: counts events, times the span from the first to the last expected
+ * one, and, for latency runs, keeps each event's end-to-end latency. Events with a negative {@code seq} only
+ * show that the consumer is reading (see {@link #awaitStarted}); they are not counted.
+ *
+ * <p>{@link #accept} is called on the consumer's thread only; the other methods on any thread.
+ */
+final class RecordSink {
+
+    private final int expected;
+    private final long[] latencies;
+    private final CountDownLatch started = new CountDownLatch(1);
+    private final CountDownLatch done = new CountDownLatch(1);
+    private int count;
+    private long firstNanos;
+    private long lastNanos;
+    private volatile Throwable failure;
+
+    private RecordSink(int expected, boolean timeEach) {
+        this.expected = expected;
+        this.latencies = timeEach ? new long[expected] : null;
+    }
+
+    /** Counts {@code expected} events. */
+    static RecordSink counting(int expected) {
+        return new RecordSink(expected, false);
+    }
+
+    /** Counts {@code expected} events and keeps the latency of each, from its {@code sentNanos}. */
+    static RecordSink timing(int expected) {
+        return new RecordSink(expected, true);
+    }
+
+    void accept(BenchEvent event) {
+        long now = System.nanoTime();
+        if (event.seq() < 0) {
+            started.countDown();
+            return;
+        }
+        if (count >= expected) {
+            return;  // a redelivery after the run was complete; it changes nothing measured
+        }
+        if (count == 0) {
+            firstNanos = now;
+        }
+        if (latencies != null) {
+            latencies[count] = now - event.sentNanos();
+        }
+        if (++count == expected) {
+            lastNanos = now;
+            done.countDown();
+        }
+    }
+
+    /** The consumer stopped with an error: ends every wait at once. */
+    void fail(Throwable error) {
+        failure = error;
+        started.countDown();
+        done.countDown();
+    }
+
+    /** Waits for the first start-up event (negative {@code seq}); false if {@code timeout} passed first. */
+    boolean awaitStarted(Duration timeout) throws InterruptedException {
+        boolean seen = started.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        throwIfFailed();
+        return seen;
+    }
+
+    /**
+     * Waits until every expected event was handled.
+     *
+     * @throws IllegalStateException if {@code timeout} passed first, or the consumer failed
+     */
+    void awaitAll(Duration timeout) throws InterruptedException {
+        boolean complete = done.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        throwIfFailed();
+        if (!complete) {
+            throw new IllegalStateException("only " + count + " of " + expected + " records were handled within "
+                    + timeout.toSeconds() + " s");
+        }
+    }
+
+    /** Nanoseconds from the first expected event to the last; call after {@link #awaitAll}. */
+    long spanNanos() {
+        return Math.max(1, lastNanos - firstNanos);
+    }
+
+    /** The latencies kept; call after {@link #awaitAll} on a {@link #timing} sink. */
+    Latencies latencies() {
+        return Latencies.of(latencies.clone());
+    }
+
+    private void throwIfFailed() {
+        if (failure != null) {
+            throw new IllegalStateException("the consumer stopped: " + failure, failure);
+        }
+    }
+}

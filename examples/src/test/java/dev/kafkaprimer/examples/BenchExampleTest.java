@@ -1,0 +1,63 @@
+package dev.kafkaprimer.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kafkaprimer.testkit.KafkaCluster;
+import dev.kafkaprimer.testkit.WithKafkaCluster;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Proves that the bench runs and reports; it never asserts how fast anything is. */
+@WithKafkaCluster
+class BenchExampleTest {
+
+    private static final List<String> KEYS = List.of("producer_ratio", "consumer_ratio", "latency_p99_ratio",
+            "startup_ms_1", "startup_ms_3", "hello_ms", "wallet_events_per_s");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldPrintATableAndEndWithOneJsonLineHoldingEveryKey(KafkaCluster kafka) throws Exception {
+        // Given tiny sizes
+        Path file = dir.resolve("bench.json");
+
+        // When the quick bench runs every stage on them
+        PrimerRun run = PrimerRun.of(Map.of(), "bench", "--quick", "--bootstrap-server", kafka.bootstrapServers(),
+                "--records", "2000", "--wallet-events", "300", "--json", file.toString());
+
+        // Then it succeeds, shows the table, and its last line is a JSON object with a number for each key
+        assertEquals(0, run.exitCode(), run::toString);
+        assertTrue(run.out().contains("producer records/s") && run.out().contains("latency p99 ms")
+                && run.out().contains("hello: new JVM to first record read"), run::toString);
+        String[] lines = run.out().strip().split("\\R");
+        ObjectMapper mapper = new ObjectMapper();
+        JsonNode json = mapper.readTree(lines[lines.length - 1]);
+        List<String> keys = new ArrayList<>();
+        json.fieldNames().forEachRemaining(keys::add);
+        assertEquals(KEYS, keys, run::toString);
+        for (String key : KEYS) {
+            assertTrue(json.get(key).isNumber() && json.get(key).asDouble() > 0, key + " in " + json);
+        }
+        // And --json wrote the same object to the file
+        assertEquals(json, mapper.readTree(Files.readString(file)));
+    }
+
+    @Test
+    void shouldRefuseFewerThanThreeRoundsNamingTheOption(KafkaCluster kafka) {
+        PrimerRun run = PrimerRun.of(Map.of(), "bench", "--bootstrap-server", kafka.bootstrapServers(),
+                "--rounds", "2");
+
+        assertEquals(2, run.exitCode(), run::toString);
+        assertTrue(run.err().contains("--rounds must be between 3 and 100, was 2"), run::toString);
+    }
+}
