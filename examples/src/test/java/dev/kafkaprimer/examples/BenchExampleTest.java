@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BenchExampleTest {
 
     private static final List<String> KEYS = List.of("producer_ratio", "consumer_ratio", "latency_p99_ratio",
-            "startup_ms_1", "startup_ms_3", "hello_ms", "wallet_events_per_s");
+            "startup_ms_1", "startup_ms_3", "hello_ms", "wallet_events_per_s", "key_parallel_speedup");
 
     @TempDir
     Path dir;

@@ -97,6 +97,13 @@ public final class BenchExample implements Example {
 
             // stage 6: the wallet
             wallet(plan, kafka, args.value(ExampleOptions.COMMAND_CONFIG), topics, report, out);
+
+            // stage 7: many keys at once
+            out.println("7. Per-key parallelism: one partition, 1,000 keys, a handler that waits 5 ms per record:");
+            double speedup = KeyParallelBench.speedup(kafka, topics, plan.quick(), plan.runDeadline(), out);
+            report.single("commit loop, KEY ordering with 64 workers vs PARTITION (bound 64)",
+                    String.format("%.1fx (target >= 40)", speedup));
+            report.put("key_parallel_speedup", Math.round(speedup * 10) / 10.0);
         }
         report.print(header(plan, kafka), out, mapper, args.value("--json").map(Path::of).orElse(null));
         return 0;

@@ -51,18 +51,23 @@ final class BenchTopics implements AutoCloseable {
      * the metadata names a leader for every partition (before, the admin client logs an error for each try).
      */
     String create(String name) throws Exception {
+        return create(name, PARTITIONS);
+    }
+
+    /** Like {@link #create(String)}, with {@code partitions} partitions. */
+    String create(String name, int partitions) throws Exception {
         String topic = prefix + name;
-        topics.createTopic(topic, PARTITIONS);
+        topics.createTopic(topic, partitions);
         live.add(topic);
         Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
-        for (int partition = 0; partition < PARTITIONS; partition++) {
+        for (int partition = 0; partition < partitions; partition++) {
             ends.put(new TopicPartition(topic, partition), OffsetSpec.latest());
         }
         boolean ready = WaitFor.until(DEADLINE, () -> topics.describeTopic(topic).partitions(),
-                        partitions -> partitions.stream().allMatch(p -> p.leader().isPresent())).isPresent()
+                        described -> described.stream().allMatch(p -> p.leader().isPresent())).isPresent()
                 && WaitFor.until(DEADLINE,
                         () -> admin.listOffsets(ends).all().get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS),
-                        answers -> answers.size() == PARTITIONS).isPresent();
+                        answers -> answers.size() == partitions).isPresent();
         if (!ready) {
             throw new IllegalStateException("the leaders of " + topic + " did not answer within "
                     + DEADLINE.toSeconds() + " s");
