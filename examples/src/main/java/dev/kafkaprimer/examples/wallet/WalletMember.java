@@ -135,10 +135,13 @@ final class WalletMember implements AutoCloseable {
 
     /** Stops the loop (committing finished work) and closes the database connections. */
     @Override
-    public void close() throws SQLException, InterruptedException {
+    public void close() throws SQLException {
         try {
             loop.close(Duration.ofSeconds(30));
             thread.join(Duration.ofSeconds(30).toMillis());
+        } catch (InterruptedException e) {
+            // Keep the interrupt for the caller to see; the connections below are closed all the same.
+            Thread.currentThread().interrupt();
         } finally {
             SQLException failure = closeAll(stores, null);
             if (failure != null) {
