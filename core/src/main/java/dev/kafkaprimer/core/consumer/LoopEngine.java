@@ -2,7 +2,6 @@ package dev.kafkaprimer.core.consumer;
 
 import java.time.Duration;
 
-import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -20,7 +19,6 @@ import org.apache.kafka.common.serialization.Deserializer;
 final class LoopEngine<V> {
 
     /** How long closing the consumer and the dead-letter producer may take, as in Kafka's own {@code close()}. */
-    static final Duration CLIENT_CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     private final ConsumerOptions options;
     private final Deserializer<V> values;
@@ -135,39 +133,9 @@ final class LoopEngine<V> {
 
     /** Commits finished work and closes everything; the first failure is thrown, later ones are attached to it. */
     private void shutDown(Throwable failure) {
-        try {
-            offsets.commitBeforeClose();
-        } catch (RuntimeException e) {
-            failure = addTo(failure, e);
-        }
-        try {
-            consumer.close(CloseOptions.timeout(CLIENT_CLOSE_TIMEOUT));
-        } catch (RuntimeException e) {
-            failure = addTo(failure, e);
-        }
-        try {
-            deadLetters.close(CLIENT_CLOSE_TIMEOUT);
-        } catch (RuntimeException e) {
-            failure = addTo(failure, e);
-        }
-        try {
-            values.close();
-        } catch (RuntimeException e) {
-            failure = addTo(failure, e);
-        }
-        if (failure instanceof RuntimeException e) {
-            throw e;
-        }
-        if (failure instanceof Error e) {
-            throw e;
-        }
-    }
-
-    private static Throwable addTo(Throwable first, RuntimeException next) {
-        if (first == null) {
-            return next;
-        }
-        first.addSuppressed(next);
-        return first;
+        ShutdownSteps steps = new ShutdownSteps(failure);
+        steps.run(offsets::commitBeforeClose);
+        steps.closeClients(consumer, deadLetters, values);
+        steps.rethrow();
     }
 }

@@ -16,7 +16,6 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -310,7 +309,7 @@ final class ParallelEngine<V> {
         WorkItem<V> item = completion.item();
         running.remove(item);
         if (completion.result() == Result.FAILED) {
-            workerFailure = addTo(workerFailure, completion.failure());
+            workerFailure = ShutdownSteps.attach(workerFailure, completion.failure());
             return;
         }
         PartitionWindow window = item.window();
@@ -322,7 +321,7 @@ final class ParallelEngine<V> {
         switch (completion.result()) {
             case FINISHED -> finished(item);
             case RETRY -> retryLater(item, completion.failure());
-            case STOP -> stopped = (ProcessingStoppedException) addTo(stopped, completion.failure());
+            case STOP -> stopped = (ProcessingStoppedException) ShutdownSteps.attach(stopped, completion.failure());
             default -> throw new IllegalStateException("unexpected outcome " + completion.result());
         }
     }
@@ -427,50 +426,15 @@ final class ParallelEngine<V> {
     /** Finishes running work (bounded), commits safe offsets and closes everything; throws the first failure. */
     private void shutDown(Throwable failure) {
         shuttingDown = true;
-        try {
-            finishRunning(Set.copyOf(windows.keySet()));
-        } catch (RuntimeException e) {
-            failure = addTo(failure, e);
-        }
+        ShutdownSteps steps = new ShutdownSteps(failure);
+        steps.run(() -> finishRunning(Set.copyOf(windows.keySet())));
         // Handlers still running now are past the wait: interrupt them; their records are read again.
         workers.shutdownNow();
-        failure = addTo(addTo(failure, workerFailure), stopped);
-        try {
-            offsets.commitBeforeClose();
-        } catch (RuntimeException e) {
-            failure = addTo(failure, e);
-        }
-        try {
-            consumer.close(CloseOptions.timeout(LoopEngine.CLIENT_CLOSE_TIMEOUT));
-        } catch (RuntimeException e) {
-            failure = addTo(failure, e);
-        }
-        try {
-            deadLetters.close(LoopEngine.CLIENT_CLOSE_TIMEOUT);
-        } catch (RuntimeException e) {
-            failure = addTo(failure, e);
-        }
-        try {
-            values.close();
-        } catch (RuntimeException e) {
-            failure = addTo(failure, e);
-        }
-        if (failure instanceof RuntimeException e) {
-            throw e;
-        }
-        if (failure instanceof Error e) {
-            throw e;
-        }
-    }
-
-    private static Throwable addTo(Throwable first, Throwable next) {
-        if (first == null) {
-            return next;
-        }
-        if (next != null && next != first) {
-            first.addSuppressed(next);
-        }
-        return first;
+        steps.add(workerFailure);
+        steps.add(stopped);
+        steps.run(offsets::commitBeforeClose);
+        steps.closeClients(consumer, deadLetters, values);
+        steps.rethrow();
     }
 
     private ThreadFactory newWorkerThreads(String loopThreadName) {

@@ -90,7 +90,7 @@ class ParallelCommitLoopTest {
             }
             seqsInHandlingOrder.computeIfAbsent(record.key(), k -> new CopyOnWriteArrayList<>())
                     .add(Integer.parseInt(record.value()));
-            Thread.sleep(1);
+            Thread.sleep(1);  // simulated work inside the handler, so records overlap; not a wait for a condition
             runningPerKey.get(record.key()).decrementAndGet();
         });
         try (LoopThread running = LoopThread.start(loop, "per-key-loop")) {

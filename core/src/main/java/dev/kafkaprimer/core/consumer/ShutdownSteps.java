@@ -1,0 +1,72 @@
+package dev.kafkaprimer.core.consumer;
+
+import java.time.Duration;
+
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.common.serialization.Deserializer;
+
+/**
+ * The last steps of a loop, all of them run even when some fail: a failed commit must not leave the consumer
+ * open, and a consumer that fails to close must not leave the dead-letter producer open. The first failure
+ * is the one {@link #rethrow()} throws; later ones are attached to it as suppressed.
+ *
+ * <p>Used by both engines on their loop thread; not thread-safe.
+ */
+final class ShutdownSteps {
+
+    /** How long closing the consumer and the dead-letter producer may take, each. */
+    static final Duration CLIENT_CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private Throwable failure;
+
+    /** Starts from {@code failure}, what stopped the loop, if anything (may be null). */
+    ShutdownSteps(Throwable failure) {
+        this.failure = failure;
+    }
+
+    /** Runs {@code step}; if it throws, the failure is kept and the next step still runs. */
+    void run(Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            add(e);
+        }
+    }
+
+    /** Keeps {@code next} (may be null): as the failure if there is none yet, else attached to it. */
+    void add(Throwable next) {
+        failure = attach(failure, next);
+    }
+
+    /**
+     * Closes the loop's clients in order: the consumer (leaving its group), the dead-letter producer, then the
+     * values' deserializer.
+     */
+    void closeClients(Consumer<?, ?> consumer, DeadLetterPublisher deadLetters, Deserializer<?> values) {
+        run(() -> consumer.close(CloseOptions.timeout(CLIENT_CLOSE_TIMEOUT)));
+        run(() -> deadLetters.close(CLIENT_CLOSE_TIMEOUT));
+        run(values::close);
+    }
+
+    /** Throws the first failure, if there was one. */
+    void rethrow() {
+        if (failure instanceof RuntimeException e) {
+            throw e;
+        }
+        if (failure instanceof Error e) {
+            throw e;
+        }
+    }
+
+    /** {@code first}, with {@code next} attached as suppressed; whichever is not null if the other is. */
+    static Throwable attach(Throwable first, Throwable next) {
+        if (first == null) {
+            return next;
+        }
+        if (next != null && next != first) {
+            first.addSuppressed(next);
+        }
+        return first;
+    }
+}
