@@ -11,12 +11,17 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 
 import dev.kafkaprimer.core.RawTopicReader;
 import dev.kafkaprimer.core.admin.TopicAdmin;
@@ -26,6 +31,7 @@ import dev.kafkaprimer.testkit.KafkaCluster;
 import dev.kafkaprimer.testkit.TestTopics;
 import dev.kafkaprimer.testkit.WithKafkaCluster;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.RecordTooLargeException;
@@ -173,6 +179,75 @@ class JsonProducerTest {
         ExecutionException error = assertThrows(ExecutionException.class, () -> failed.get(1, TimeUnit.SECONDS));
         assertInstanceOf(IllegalStateException.class, error.getCause());
         assertThrows(IllegalStateException.class, () -> producer.sendAndWait(topic, "k", "v", WAIT));
+    }
+
+    @Test
+    void shouldReportEachRecordOnceToACallbackWithWhereItWasStored(KafkaCluster kafka, TestTopics topics)
+            throws Exception {
+        // Given a topic with 3 partitions and one callback shared by all sends, as a fast sender would use it
+        String topic = created(kafka, topics, 3);
+        Map<Integer, List<Long>> offsetsByPartition = new ConcurrentHashMap<>();
+        List<Exception> failures = new CopyOnWriteArrayList<>();
+        CountDownLatch answered = new CountDownLatch(30);
+        Callback callback = (metadata, error) -> {
+            if (error != null) {
+                failures.add(error);
+            } else {
+                offsetsByPartition.computeIfAbsent(metadata.partition(), p -> new CopyOnWriteArrayList<>())
+                        .add(metadata.offset());
+            }
+            answered.countDown();
+        };
+
+        // When 30 records of 3 keys are sent, one with headers
+        try (JsonProducer<String, Payment> producer = JsonProducer.create(options(kafka).build())) {
+            for (int i = 0; i < 30; i++) {
+                Payment payment = new Payment("p-" + i, Instant.EPOCH, BigDecimal.ONE);
+                if (i == 0) {
+                    producer.send(topic, "user-" + i % 3, payment, Map.of("source", "checkout"), callback);
+                } else {
+                    producer.send(topic, "user-" + i % 3, payment, callback);
+                }
+            }
+            assertTrue(answered.await(WAIT.toSeconds(), TimeUnit.SECONDS), "every send is answered");
+        }
+
+        // Then each record was reported once, with gapless offsets per partition that match the topic
+        assertEquals(List.of(), failures);
+        long reported = 0;
+        for (List<Long> offsets : offsetsByPartition.values()) {
+            List<Long> sorted = offsets.stream().sorted().toList();
+            assertEquals(LongStream.range(0, sorted.size()).boxed().toList(), sorted);
+            reported += sorted.size();
+        }
+        assertEquals(30, reported);
+        assertEquals(30, RawTopicReader.endOffsetSum(kafka.bootstrapServers(), topic));
+    }
+
+    @Test
+    void shouldReportAValueJacksonCannotWriteToTheCallbackAtOnceAndSendNothing(KafkaCluster kafka,
+                                                                               TestTopics topics) {
+        // Given a topic and a value Jackson cannot write
+        String topic = created(kafka, topics, 1);
+        List<Exception> failures = new ArrayList<>();
+        List<Thread> callingThreads = new ArrayList<>();
+        try (JsonProducer<String, Object> producer = JsonProducer.create(options(kafka).build())) {
+
+            // When it is sent with a callback
+            producer.send(topic, "k", new Unwritable("u-1", Optional.of("x")), (metadata, error) -> {
+                assertNull(metadata);
+                failures.add(error);
+                callingThreads.add(Thread.currentThread());
+            });
+
+            // Then the callback has already run, on this thread, with a SerializationException naming the type
+            assertEquals(List.of(Thread.currentThread()), callingThreads);
+            SerializationException cause = assertInstanceOf(SerializationException.class, failures.get(0));
+            assertTrue(cause.getMessage().contains(Unwritable.class.getName()), cause.getMessage());
+            // And nothing reached the topic
+            producer.flush();
+            assertEquals(0, RawTopicReader.endOffsetSum(kafka.bootstrapServers(), topic));
+        }
     }
 
     private static ProducerOptions.Builder options(KafkaCluster kafka) {

@@ -2,28 +2,21 @@ package dev.kafkaprimer.examples.bench;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BiConsumer;
 
-import dev.kafkaprimer.core.producer.SendResult;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
- * Counts the broker's acknowledgements on both sides: as the raw producer's {@link Callback} (on its network
- * thread), and for each of our futures once the flush is done (on the sending thread).
+ * Counts the broker's acknowledgements on both sides: one {@link Callback}, shared by every send of a run, called
+ * on the producer's network thread (or on the sending thread for a record that could not be sent at all).
  */
-final class AckCounter implements Callback, BiConsumer<SendResult, Throwable> {
+final class AckCounter implements Callback {
 
     private final AtomicLong acknowledged = new AtomicLong();
     private final AtomicReference<Throwable> firstFailure = new AtomicReference<>();
 
     @Override
     public void onCompletion(RecordMetadata metadata, Exception error) {
-        count(error);
-    }
-
-    @Override
-    public void accept(SendResult sent, Throwable error) {
         count(error);
     }
 
