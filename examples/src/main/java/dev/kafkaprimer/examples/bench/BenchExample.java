@@ -157,6 +157,12 @@ public final class BenchExample implements Example {
                 String.format("%.3f", ratio), runs.roundRatios(Throughput::recordsPerSecond), target);
         report.compare(what + " MB/s", String.format("%.1f", runs.medianOurs(Throughput::megabytesPerSecond)),
                 String.format("%.1f", runs.medianRaw(Throughput::megabytesPerSecond)), "", "", "");
+        double oursCpu = runs.medianOurs(Throughput::cpuMicrosPerRecord);
+        double rawCpu = runs.medianRaw(Throughput::cpuMicrosPerRecord);
+        if (!Double.isNaN(oursCpu) && !Double.isNaN(rawCpu)) {
+            report.compare(what + " CPU µs/record", String.format("%.2f", oursCpu), String.format("%.2f", rawCpu),
+                    String.format("%.3f", oursCpu / rawCpu), runs.roundRatios(Throughput::cpuMicrosPerRecord), "");
+        }
         return ratio;
     }
 

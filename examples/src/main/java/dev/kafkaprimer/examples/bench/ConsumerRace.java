@@ -34,13 +34,17 @@ final class ConsumerRace implements AutoCloseable {
         try {
             fill(topic);
             RecordSink sink = RecordSink.counting(workload.events().size());
+            // CPU from the reader's start: joining the group is included, a few milliseconds on either side.
+            long cpuStart = ProcessCpu.nanos();
+            long cpuNanos;
             Reader reader = Reader.start(side, clients, mapper, topics.prefix() + "group-" + run, topic, sink);
             try {
                 sink.awaitAll(deadline);
+                cpuNanos = ProcessCpu.since(cpuStart);
             } finally {
                 reader.stop();
             }
-            return new Throughput(workload.events().size(), workload.valueBytes(), sink.spanNanos());
+            return new Throughput(workload.events().size(), workload.valueBytes(), sink.spanNanos(), cpuNanos);
         } finally {
             topics.delete(topic);
         }

@@ -28,14 +28,16 @@ final class ProducerRace {
         try (Sender sender = Sender.of(side, clients, mapper)) {
             List<BenchEvent> events = workload.events();
             AckCounter acks = new AckCounter();
+            long cpuStart = ProcessCpu.nanos();
             long start = System.nanoTime();
             for (BenchEvent event : events) {
                 sender.send(topic, event, acks);
             }
             sender.flush();
             long nanos = System.nanoTime() - start;
+            long cpuNanos = ProcessCpu.since(cpuStart);
             acks.requireAll(events.size());
-            return new Throughput(events.size(), workload.valueBytes(), nanos);
+            return new Throughput(events.size(), workload.valueBytes(), nanos, cpuNanos);
         } finally {
             topics.delete(topic);
         }

@@ -6,8 +6,9 @@ package dev.kafkaprimer.examples.bench;
  * @param records    records sent or processed
  * @param valueBytes their serialized values, summed
  * @param nanos      the timed span
+ * @param cpuNanos   CPU time this JVM used meanwhile, all threads (see {@link ProcessCpu}); -1 if unknown
  */
-record Throughput(long records, long valueBytes, long nanos) {
+record Throughput(long records, long valueBytes, long nanos, long cpuNanos) {
 
     double recordsPerSecond() {
         return records * 1e9 / nanos;
@@ -18,8 +19,14 @@ record Throughput(long records, long valueBytes, long nanos) {
         return valueBytes * 1e3 / nanos;
     }
 
+    /** Microseconds of CPU per record, all threads of this JVM; NaN if unknown. */
+    double cpuMicrosPerRecord() {
+        return cpuNanos < 0 ? Double.NaN : cpuNanos / 1e3 / records;
+    }
+
     @Override
     public String toString() {
-        return String.format("%,.0f records/s (%.1f MB/s)", recordsPerSecond(), megabytesPerSecond());
+        return String.format("%,.0f records/s (%.1f MB/s, %.2f µs CPU/record)", recordsPerSecond(),
+                megabytesPerSecond(), cpuMicrosPerRecord());
     }
 }
