@@ -185,7 +185,7 @@ public final class CommitLoop<V> implements Runnable, AutoCloseable {
                 isWorker = created::isWorker;
                 created.run();
             } else {
-                LoopEngine<V> created = new LoopEngine<>(options, valueDeserializer, handler, control);
+                LoopEngine<V> created = LoopEngine.oneByOne(options, valueDeserializer, handler, control);
                 wakeEngine = created::wakeup;
                 created.run();
             }
