@@ -33,6 +33,12 @@ final class LoopEngine<V> {
         return new LoopEngine<>(options, values, control, parts -> new RecordProcessor<>(handler, parts));
     }
 
+    /** A loop that hands the records of each partition from each poll to {@code handler} together. */
+    static <V> LoopEngine<V> inBatches(ConsumerOptions options, Deserializer<V> values, BatchHandler<V> handler,
+                                       LoopControl control) {
+        return new LoopEngine<>(options, values, control, parts -> new BatchProcessor<>(handler, parts));
+    }
+
     private LoopEngine(ConsumerOptions options, Deserializer<V> values, LoopControl control,
                        Function<PartitionProcessor.Parts<V>, PartitionProcessor> processorFor) {
         this.options = options;

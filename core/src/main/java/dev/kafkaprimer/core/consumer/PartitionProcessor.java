@@ -8,9 +8,10 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * How the sequential loop ({@link LoopEngine}) takes the records one poll brought for one partition from raw
- * bytes to finished: {@link RecordProcessor} hands them to a {@link RecordHandler} one by one. It hands them
- * over in offset order and tells the {@link OffsetTracker} about each finished one in that order, so a commit
- * never covers a record that is not finished. Loop thread only.
+ * bytes to finished: {@link RecordProcessor} hands them to a {@link RecordHandler} one by one,
+ * {@link BatchProcessor} to a {@link BatchHandler} in batches. Either way it hands them over in offset order and
+ * tells the {@link OffsetTracker} about finished records in that order, so a commit never covers a record that
+ * is not finished. Loop thread only.
  */
 interface PartitionProcessor {
 
@@ -24,7 +25,7 @@ interface PartitionProcessor {
     void process(TopicPartition partition, List<ConsumerRecord<byte[], byte[]>> records);
 
     /**
-     * The parts of the loop a processor works with; built once per run by {@link LoopEngine}.
+     * The parts of the loop both ways of processing work with; built once per run by {@link LoopEngine}.
      *
      * @param reader      reads fetched bytes into the records handlers see
      * @param deadLetters writes what cannot be processed to the dead-letter topic
@@ -36,7 +37,7 @@ interface PartitionProcessor {
     record Parts<V>(RecordDeserializer<V> reader, DeadLetterPublisher deadLetters, RetryBackoff retries,
                     OffsetTracker offsets, Predicate<TopicPartition> goOn) {
 
-        /** Whether the loop may go on with {@code partition}: checked before each record, or each batch. */
+        /** Whether the loop may go on with {@code partition}: checked before each record, or batch. */
         boolean mayGoOn(TopicPartition partition) {
             return goOn.test(partition);
         }
