@@ -19,7 +19,8 @@ import dev.kafkaprimer.core.json.JsonDeserializer;
 
 /**
  * A consumer loop that commits an offset only after its handler has finished every record before it: poll,
- * hand each record to a {@link RecordHandler}, commit, repeat, until {@link #close()}.
+ * hand each record to a {@link RecordHandler} (or each partition's records together to a {@link BatchHandler}),
+ * commit, repeat, until {@link #close()}.
  *
  * <p><b>Thread-safety and lifecycle.</b> {@link #run()} runs the loop on the calling thread and returns when
  * the loop has stopped; it may be called once. A {@code CommitLoop} is a {@link Runnable}, so give it a thread
@@ -94,6 +95,20 @@ import dev.kafkaprimer.core.json.JsonDeserializer;
  * up to 30 seconds for the ones being handled, then the commit. A handler still running after that is
  * abandoned (at shutdown, interrupted) and its record is processed again by the partition's next reader.
  *
+ * <p><b>Batches.</b> Work that is cheaper in bulk, such as one database transaction for many rows, takes a
+ * {@link BatchHandler}: it gets the records one poll brought for one partition, in offset order, at once.
+ * <pre>{@code
+ * CommitLoop<Order> loop = CommitLoop.forJsonBatches(options, Order.class, batch -> orders.insertAll(batch));
+ * }</pre>
+ * The loop thread handles one batch at a time (batches use no worker threads), and when the handler returns
+ * the whole batch is finished. A handler that can tell which record failed throws
+ * {@link BatchFailedException} with its index: the records before it are finished, and the loop retries from
+ * the failed record on, so that only that record ends up in the dead-letter topic. Any other exception makes
+ * the loop retry the whole batch and, after the last attempt, dead-letter all of it. A poison pill ends the
+ * batch before it: those records are handled first, then it is dead-lettered, then the records after it form
+ * the next batch. {@code close()} lets the batch being handled finish, as it does a record, and hands over no
+ * other. {@link BatchHandler} tells the details.
+ *
  * <p><b>Shutdown</b> follows the pattern of {@code KafkaConsumer}'s documentation: {@code close()} sets a
  * flag and calls {@code wakeup()} on the consumer; the loop thread sees the flag between records, or gets a
  * {@code WakeupException} out of a blocking call, which it ignores because it is closing, then commits what
@@ -112,7 +127,10 @@ public final class CommitLoop<V> implements Runnable, AutoCloseable {
 
     private final ConsumerOptions options;
     private final Deserializer<V> valueDeserializer;
+    /** The handler of a loop of records, or null in a loop of batches. */
     private final RecordHandler<V> handler;
+    /** The handler of a loop of batches, or null in a loop of records. */
+    private final BatchHandler<V> batchHandler;
     private final LoopControl control = new LoopControl();
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
     private final CountDownLatch finished = new CountDownLatch(1);
@@ -123,9 +141,19 @@ public final class CommitLoop<V> implements Runnable, AutoCloseable {
     private volatile Thread loopThread;
 
     private CommitLoop(ConsumerOptions options, Deserializer<V> valueDeserializer, RecordHandler<V> handler) {
+        this(options, valueDeserializer, Objects.requireNonNull(handler, "handler"), null);
+    }
+
+    private CommitLoop(ConsumerOptions options, Deserializer<V> valueDeserializer, BatchHandler<V> batchHandler) {
+        this(options, valueDeserializer, null, Objects.requireNonNull(batchHandler, "handler"));
+    }
+
+    private CommitLoop(ConsumerOptions options, Deserializer<V> valueDeserializer, RecordHandler<V> handler,
+                       BatchHandler<V> batchHandler) {
         this.options = Objects.requireNonNull(options, "options");
         this.valueDeserializer = Objects.requireNonNull(valueDeserializer, "valueDeserializer");
-        this.handler = Objects.requireNonNull(handler, "handler");
+        this.handler = handler;
+        this.batchHandler = batchHandler;
     }
 
     /**
@@ -158,6 +186,55 @@ public final class CommitLoop<V> implements Runnable, AutoCloseable {
     }
 
     /**
+     * A loop reading JSON values into {@code valueType} with {@link Json#defaultMapper()}, and handing them to
+     * {@code handler} in batches: the records of one partition from one poll at a time (see "Batches" above).
+     *
+     * @param options   what to consume and how; with the default {@link Ordering#PARTITION} and a concurrency
+     *                  of 1, since batches are handled on the loop thread; not null
+     * @param valueType the class JSON values are read into, such as a record; not null
+     * @param handler   the processing step for a batch; not null
+     * @param <V>       the type of record values
+     * @return a loop, not yet running
+     * @throws IllegalArgumentException if {@code options} ask for worker threads (another ordering, or a
+     *                                  concurrency above 1)
+     */
+    public static <V> CommitLoop<V> forJsonBatches(ConsumerOptions options, Class<V> valueType,
+                                                   BatchHandler<V> handler) {
+        requireNoWorkers(options);
+        return new CommitLoop<>(options, new JsonDeserializer<>(Json.defaultMapper(), valueType), handler);
+    }
+
+    /**
+     * A loop reading values with any deserializer, as {@link #create(ConsumerOptions, Deserializer, RecordHandler)}
+     * does, and handing them to {@code handler} in batches: the records of one partition from one poll at a time
+     * (see "Batches" above).
+     *
+     * @param options           what to consume and how; with the default {@link Ordering#PARTITION} and a
+     *                          concurrency of 1, since batches are handled on the loop thread; not null
+     * @param valueDeserializer reads record values; a record it fails on is dead-lettered, not put in a batch;
+     *                          not null
+     * @param handler           the processing step for a batch; not null
+     * @param <V>               the type of record values
+     * @return a loop, not yet running
+     * @throws IllegalArgumentException if {@code options} ask for worker threads (another ordering, or a
+     *                                  concurrency above 1)
+     */
+    public static <V> CommitLoop<V> createBatching(ConsumerOptions options, Deserializer<V> valueDeserializer,
+                                                   BatchHandler<V> handler) {
+        requireNoWorkers(options);
+        return new CommitLoop<>(options, valueDeserializer, handler);
+    }
+
+    /** Batches are one partition's records, in order, handled on the loop thread: no worker threads. */
+    private static void requireNoWorkers(ConsumerOptions options) {
+        if (Objects.requireNonNull(options, "options").parallel()) {
+            throw new IllegalArgumentException("a batch handler needs ordering PARTITION with concurrency 1 (it gets "
+                    + "one partition's records at a time, on the loop thread), but the options have ordering "
+                    + options.ordering() + " with concurrency " + options.concurrency());
+        }
+    }
+
+    /**
      * Runs the loop on this thread until {@link #close()} is called or processing stops. When it returns or
      * throws, finished work is committed (as far as the cluster allowed) and the consumer is closed. If
      * {@code close()} was called before, it returns at once without connecting.
@@ -180,12 +257,15 @@ public final class CommitLoop<V> implements Runnable, AutoCloseable {
         try {
             // close() reads wakeEngine after setting its flag; the loop reads the flag after this assignment.
             if (options.parallel()) {
+                // Never a loop of batches: their factories refuse such options.
                 ParallelEngine<V> created = new ParallelEngine<>(options, valueDeserializer, handler, control);
                 wakeEngine = created::wakeup;
                 isWorker = created::isWorker;
                 created.run();
             } else {
-                LoopEngine<V> created = new LoopEngine<>(options, valueDeserializer, handler, control);
+                LoopEngine<V> created = batchHandler != null
+                        ? LoopEngine.inBatches(options, valueDeserializer, batchHandler, control)
+                        : LoopEngine.oneByOne(options, valueDeserializer, handler, control);
                 wakeEngine = created::wakeup;
                 created.run();
             }

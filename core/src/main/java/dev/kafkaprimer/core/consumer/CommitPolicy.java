@@ -14,6 +14,10 @@ package dev.kafkaprimer.core.consumer;
  * below which every record is finished; {@link #PER_RECORD} then commits each time it moves, and
  * {@link #PER_BATCH} and {@link #ASYNC} commit after each poll that brought records, and at least once per
  * poll timeout while none come.
+ *
+ * <p>With a {@link BatchHandler} a batch is finished as a whole when the handler returns, so {@link #PER_RECORD}
+ * commits once per batch (and once per record the loop writes to the dead-letter topic), and
+ * {@link #EVERY_N_RECORDS_OR_INTERVAL} counts the batch's records and checks after each batch.
  */
 public enum CommitPolicy {
 

@@ -577,7 +577,8 @@ public final class ConsumerOptions {
         /**
          * Which records may be handled at the same time; see {@link Ordering} for what each choice guarantees
          * and costs. With {@link Ordering#PARTITION} and a {@link #concurrency(int)} of 1 (the defaults) the
-         * loop thread handles every record itself; any other combination uses worker threads.
+         * loop thread handles every record itself; any other combination uses worker threads, which a loop
+         * with a {@link BatchHandler} refuses.
          *
          * @param ordering the choice; not null
          * @return this builder

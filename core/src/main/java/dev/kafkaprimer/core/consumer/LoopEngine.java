@@ -1,8 +1,8 @@
 package dev.kafkaprimer.core.consumer;
 
 import java.time.Duration;
+import java.util.function.Function;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -18,8 +18,6 @@ import org.apache.kafka.common.serialization.Deserializer;
  */
 final class LoopEngine<V> {
 
-    /** How long closing the consumer and the dead-letter producer may take, as in Kafka's own {@code close()}. */
-
     private final ConsumerOptions options;
     private final Deserializer<V> values;
     private final LoopControl control;
@@ -27,9 +25,22 @@ final class LoopEngine<V> {
     private final OffsetTracker offsets;
     private final PartitionOwnership ownership;
     private final DeadLetterPublisher deadLetters;
-    private final RecordProcessor<V> processor;
+    private final PartitionProcessor processor;
 
-    LoopEngine(ConsumerOptions options, Deserializer<V> values, RecordHandler<V> handler, LoopControl control) {
+    /** A loop that hands each record to {@code handler} by itself. */
+    static <V> LoopEngine<V> oneByOne(ConsumerOptions options, Deserializer<V> values, RecordHandler<V> handler,
+                                      LoopControl control) {
+        return new LoopEngine<>(options, values, control, parts -> new RecordProcessor<>(handler, parts));
+    }
+
+    /** A loop that hands the records of each partition from each poll to {@code handler} together. */
+    static <V> LoopEngine<V> inBatches(ConsumerOptions options, Deserializer<V> values, BatchHandler<V> handler,
+                                       LoopControl control) {
+        return new LoopEngine<>(options, values, control, parts -> new BatchProcessor<>(handler, parts));
+    }
+
+    private LoopEngine(ConsumerOptions options, Deserializer<V> values, LoopControl control,
+                       Function<PartitionProcessor.Parts<V>, PartitionProcessor> processorFor) {
         this.options = options;
         this.values = values;
         this.control = control;
@@ -40,7 +51,8 @@ final class LoopEngine<V> {
         this.offsets = new OffsetTracker(consumer, options);
         this.ownership = new PartitionOwnership(consumer, offsets, control, options.rebalanceListener());
         this.deadLetters = new DeadLetterPublisher(options);
-        this.processor = new RecordProcessor<>(values, handler, options.retry(), deadLetters, this::awaitRetry);
+        this.processor = processorFor.apply(new PartitionProcessor.Parts<>(new RecordDeserializer<>(values),
+                deadLetters, new RetryBackoff(options.retry(), this::awaitRetry), offsets, this::mayGoOn));
     }
 
     /** Makes a blocking consumer call on the loop thread throw {@link WakeupException}. Any thread. */
@@ -80,17 +92,17 @@ final class LoopEngine<V> {
     /** Hands records over partition by partition, in offset order, stopping early when closing. */
     private void processAll(ConsumerRecords<byte[], byte[]> records) {
         for (TopicPartition partition : records.partitions()) {
-            for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
-                if (control.isClosing()) {
-                    return;
-                }
-                // A rebalance inside a retry wait may have taken the partition: its new owner reads the rest.
-                if (!ownership.owns(partition) || !processor.process(record)) {
-                    break;
-                }
-                offsets.finished(record);
+            if (control.isClosing()) {
+                return;
             }
+            processor.process(partition, records.records(partition));
         }
+    }
+
+    /** Checked before each record (or batch): the loop is not closing and still owns {@code partition}. */
+    private boolean mayGoOn(TopicPartition partition) {
+        // A rebalance inside a retry wait may have taken the partition: its new owner reads the rest.
+        return !control.isClosing() && ownership.owns(partition);
     }
 
     /**

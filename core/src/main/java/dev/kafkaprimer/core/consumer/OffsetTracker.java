@@ -45,9 +45,17 @@ final class OffsetTracker {
 
     /** The handler returned for {@code record} (or it was dead-lettered): everything up to it may be committed. */
     void finished(ConsumerRecord<?, ?> record) {
+        finished(record, 1);
+    }
+
+    /**
+     * The handler returned for {@code records} records of one partition, the last of them {@code last}: everything
+     * up to {@code last} may be committed.
+     */
+    void finished(ConsumerRecord<?, ?> last, int records) {
         // The committed offset is the offset of the NEXT record to read, not of the last one processed.
-        finished(new TopicPartition(record.topic(), record.partition()),
-                new OffsetAndMetadata(record.offset() + 1, record.leaderEpoch(), ""), 1);
+        finished(new TopicPartition(last.topic(), last.partition()),
+                new OffsetAndMetadata(last.offset() + 1, last.leaderEpoch(), ""), records);
     }
 
     /**

@@ -25,7 +25,6 @@ import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,8 +74,8 @@ final class ParallelEngine<V> {
     }
 
     private final ConsumerOptions options;
-    private final Deserializer<String> keys = new StringDeserializer();
     private final Deserializer<V> values;
+    private final RecordDeserializer<V> reader;
     private final RecordHandler<V> handler;
     private final LoopControl control;
     private final KafkaConsumer<byte[], byte[]> consumer;
@@ -100,6 +99,7 @@ final class ParallelEngine<V> {
     ParallelEngine(ConsumerOptions options, Deserializer<V> values, RecordHandler<V> handler, LoopControl control) {
         this.options = options;
         this.values = values;
+        this.reader = new RecordDeserializer<>(values);
         this.handler = handler;
         this.control = control;
         // Bytes in, bytes out, as in the sequential loop: one unreadable record becomes a dead letter.
@@ -206,11 +206,7 @@ final class ParallelEngine<V> {
     /** Reads key and value on the loop thread, as the sequential loop does: deserializers need not be thread-safe. */
     private WorkItem<V> read(ConsumerRecord<byte[], byte[]> record, PartitionWindow window) {
         try {
-            String key = keys.deserialize(record.topic(), record.headers(), record.key());
-            V value = values.deserialize(record.topic(), record.headers(), record.value());
-            return WorkItem.readable(record, new ConsumerRecord<>(record.topic(), record.partition(),
-                    record.offset(), record.timestamp(), record.timestampType(), record.serializedKeySize(),
-                    record.serializedValueSize(), key, value, record.headers(), record.leaderEpoch()), window);
+            return WorkItem.readable(record, reader.deserialize(record), window);
         } catch (RuntimeException poisonPill) {
             return WorkItem.unreadable(record, poisonPill, window);
         }
@@ -241,25 +237,17 @@ final class ParallelEngine<V> {
                 deadLetters.publish(item.record(), item.unreadable());
                 return new Completion<>(item, Result.FINISHED, null);
             }
-            try {
-                handler.handle(item.typed());
-                return new Completion<>(item, Result.FINISHED, null);
-            } catch (StopProcessingException stop) {
-                return new Completion<>(item, Result.STOP,
-                        new ProcessingStoppedException(item.record(), "the handler asked to stop", stop));
-            } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
-                return new Completion<>(item, Result.STOP,
-                        new ProcessingStoppedException(item.record(), "the handler was interrupted", interrupted));
-            } catch (Exception failure) {
-                if (attempt < options.retry().maxAttempts()) {
-                    return new Completion<>(item, Result.RETRY, failure);
-                }
-                deadLetters.publish(item.record(), failure);
+            Exception failure = HandlerCall.attempt(() -> handler.handle(item.typed()), item.record());
+            if (failure == null) {
                 return new Completion<>(item, Result.FINISHED, null);
             }
-        } catch (ProcessingStoppedException deadLetterFailed) {
-            return new Completion<>(item, Result.STOP, deadLetterFailed);
+            if (attempt < options.retry().maxAttempts()) {
+                return new Completion<>(item, Result.RETRY, failure);
+            }
+            deadLetters.publish(item.record(), failure);
+            return new Completion<>(item, Result.FINISHED, null);
+        } catch (ProcessingStoppedException stoppedOrDeadLetterFailed) {
+            return new Completion<>(item, Result.STOP, stoppedOrDeadLetterFailed);
         } catch (RuntimeException | Error unexpected) {
             return new Completion<>(item, Result.FAILED, unexpected);
         }

@@ -15,6 +15,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * <p>A record may be handed over more than once (after a crash or a rebalance, before its offset was
  * committed): handlers should be idempotent, or tolerate duplicates.
  *
+ * <p>When records are cheaper to process together, such as many rows in one database transaction, use a
+ * {@link BatchHandler} instead: it gets the records of one partition from one poll at once.
+ *
  * @param <V> the type of record values
  */
 @FunctionalInterface

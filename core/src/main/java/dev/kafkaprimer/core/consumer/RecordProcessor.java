@@ -1,93 +1,66 @@
 package dev.kafkaprimer.core.consumer;
 
-import java.time.Duration;
+import java.util.List;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Takes one record from raw bytes to finished: deserializes it, hands it to the handler, retries with
- * backoff, and dead-letters what cannot be processed. Loop thread only.
+ * Takes records to finished one at a time: deserializes each, hands it to the {@link RecordHandler}, retries
+ * with backoff, and dead-letters what cannot be processed. Loop thread only.
  *
  * @param <V> the type of record values
  */
-final class RecordProcessor<V> {
+final class RecordProcessor<V> implements PartitionProcessor {
 
-    /** Waits before a retry while keeping the consumer alive; false if the record's partition left us meanwhile. */
-    @FunctionalInterface
-    interface RetryWait {
-        boolean await(TopicPartition partition, Duration delay);
+    private final RecordHandler<V> handler;
+    private final Parts<V> parts;
+
+    RecordProcessor(RecordHandler<V> handler, Parts<V> parts) {
+        this.handler = handler;
+        this.parts = parts;
     }
 
-    private static final Logger LOG = LoggerFactory.getLogger(RecordProcessor.class);
-
-    private final Deserializer<String> keys = new StringDeserializer();
-    private final Deserializer<V> values;
-    private final RecordHandler<V> handler;
-    private final RetryPolicy retry;
-    private final DeadLetterPublisher deadLetters;
-    private final RetryWait retryWait;
-
-    RecordProcessor(Deserializer<V> values, RecordHandler<V> handler, RetryPolicy retry,
-                    DeadLetterPublisher deadLetters, RetryWait retryWait) {
-        this.values = values;
-        this.handler = handler;
-        this.retry = retry;
-        this.deadLetters = deadLetters;
-        this.retryWait = retryWait;
+    @Override
+    public void process(TopicPartition partition, List<ConsumerRecord<byte[], byte[]>> records) {
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            // Closing, or a rebalance inside a retry wait took the partition: its next reader handles the rest.
+            if (!parts.mayGoOn(partition) || !processOne(partition, record)) {
+                return;
+            }
+        }
     }
 
     /**
      * Processes {@code record} until it is finished: handled, or written to the dead-letter topic.
      *
-     * @return true when finished, so its offset may be committed; false when it was given up unfinished
-     *         because its partition was revoked or the loop is closing (its next reader will process it)
+     * @return true when finished (the offset tracker knows); false when it was given up unfinished because its
+     *         partition was revoked or the loop is closing (its next reader will process it)
      * @throws ProcessingStoppedException if the handler asked to stop, or the dead-letter write failed
      */
-    boolean process(ConsumerRecord<byte[], byte[]> record) {
+    private boolean processOne(TopicPartition partition, ConsumerRecord<byte[], byte[]> record) {
         ConsumerRecord<String, V> typed;
         try {
-            typed = deserialize(record);
+            typed = parts.reader().deserialize(record);
         } catch (RuntimeException poisonPill) {
             // No retry can make these bytes readable: dead-letter them untouched, and move on.
-            deadLetters.publish(record, poisonPill);
+            parts.deadLetter(record, poisonPill);
             return true;
         }
-        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
         for (int attempt = 1; ; attempt++) {
-            try {
-                handler.handle(typed);
+            Exception failure = HandlerCall.attempt(() -> handler.handle(typed), record);
+            if (failure == null) {
+                parts.offsets().finished(record);
                 return true;
-            } catch (StopProcessingException stop) {
-                throw new ProcessingStoppedException(record, "the handler asked to stop", stop);
-            } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
-                throw new ProcessingStoppedException(record, "the handler was interrupted", interrupted);
-            } catch (Exception failure) {
-                if (attempt >= retry.maxAttempts()) {
-                    deadLetters.publish(record, failure);
-                    return true;
-                }
-                Duration delay = retry.delayAfter(attempt);
-                LOG.warn("Attempt {} of {} failed for {}-{} offset {}, retrying in {} ms: {}", attempt,
-                        retry.maxAttempts(), record.topic(), record.partition(), record.offset(),
-                        delay.toMillis(), failure.toString());
-                if (!retryWait.await(partition, delay)) {
-                    return false;
-                }
+            }
+            if (parts.retries().isLast(attempt)) {
+                parts.deadLetter(record, failure);
+                return true;
+            }
+            String what = record.topic() + "-" + record.partition() + " offset " + record.offset();
+            if (!parts.retries().awaitNextAttempt(attempt, partition, what, failure)) {
+                return false;
             }
         }
-    }
-
-    private ConsumerRecord<String, V> deserialize(ConsumerRecord<byte[], byte[]> record) {
-        String key = keys.deserialize(record.topic(), record.headers(), record.key());
-        V value = values.deserialize(record.topic(), record.headers(), record.value());
-        return new ConsumerRecord<>(record.topic(), record.partition(), record.offset(), record.timestamp(),
-                record.timestampType(), record.serializedKeySize(), record.serializedValueSize(), key, value,
-                record.headers(), record.leaderEpoch());
     }
 }

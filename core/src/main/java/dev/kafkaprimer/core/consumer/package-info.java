@@ -1,7 +1,8 @@
 /**
  * Consuming with the offsets committed only after processing: {@link dev.kafkaprimer.core.consumer.CommitLoop}
  * (the loop), {@link dev.kafkaprimer.core.consumer.ConsumerOptions} (what it reads and how it commits, retries
- * and dead-letters), {@link dev.kafkaprimer.core.consumer.RecordHandler} (the processing step),
+ * and dead-letters), {@link dev.kafkaprimer.core.consumer.RecordHandler} (the processing step, record by record, or
+ * {@link dev.kafkaprimer.core.consumer.BatchHandler} for a partition's records at once),
  * {@link dev.kafkaprimer.core.consumer.RebalanceListener} (told when a rebalance moves partitions), and
  * {@link dev.kafkaprimer.core.consumer.ConsumerGroupLag} (how far a group is behind).
  *

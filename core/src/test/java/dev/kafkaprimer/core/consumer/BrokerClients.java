@@ -13,6 +13,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -29,7 +30,7 @@ import dev.kafkaprimer.testkit.KafkaCluster;
 
 /**
  * Plain Kafka clients for setting up and checking consumer tests: create topics, write records, read the
- * group's committed offsets, read a topic back. Everything waits with a deadline.
+ * group's committed offsets and a partition's end, read a topic back. Everything waits with a deadline.
  */
 final class BrokerClients implements AutoCloseable {
 
@@ -73,6 +74,11 @@ final class BrokerClients implements AutoCloseable {
         return offsets;
     }
 
+    /** The offset the next record written to {@code partition} gets: for a new topic, how many it holds. */
+    long endOffset(TopicPartition partition) {
+        return await(admin.listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition)).offset();
+    }
+
     /** Reads {@code count} records of every partition of {@code topic} from the beginning, without a group. */
     List<ConsumerRecord<byte[], byte[]>> read(String topic, int count) {
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
@@ -89,6 +95,17 @@ final class BrokerClients implements AutoCloseable {
             });
         }
         return records;
+    }
+
+    /** The {@link DeadLetterHeaders} of a dead letter, by name; a header it does not have is absent. */
+    static Map<String, String> deadLetterHeaders(ConsumerRecord<byte[], byte[]> letter) {
+        Map<String, String> headers = new HashMap<>();
+        for (String name : List.of(DeadLetterHeaders.ORIGINAL_TOPIC, DeadLetterHeaders.ORIGINAL_PARTITION,
+                DeadLetterHeaders.ORIGINAL_OFFSET, DeadLetterHeaders.ORIGINAL_TIMESTAMP,
+                DeadLetterHeaders.EXCEPTION_CLASS, DeadLetterHeaders.EXCEPTION_MESSAGE)) {
+            DeadLetterHeaders.read(letter.headers(), name).ifPresent(value -> headers.put(name, value));
+        }
+        return headers;
     }
 
     static byte[] bytes(String text) {

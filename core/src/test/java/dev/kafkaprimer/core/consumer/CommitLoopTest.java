@@ -2,6 +2,7 @@ package dev.kafkaprimer.core.consumer;
 
 import static dev.kafkaprimer.core.consumer.BrokerClients.TIMEOUT;
 import static dev.kafkaprimer.core.consumer.BrokerClients.bytes;
+import static dev.kafkaprimer.core.consumer.BrokerClients.deadLetterHeaders;
 import static dev.kafkaprimer.core.consumer.BrokerClients.text;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,7 +14,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -385,15 +385,5 @@ class CommitLoopTest {
         // Then record 0 was handled twice (the failure and the retry) and record 1 once: the member was never
         // dropped from the group, which would have made it read record 0 again from the committed offset
         assertEquals(Map.of(0L, 2, 1L, 1), calls);
-    }
-
-    private static Map<String, String> deadLetterHeaders(ConsumerRecord<byte[], byte[]> letter) {
-        Map<String, String> headers = new HashMap<>();
-        for (String name : List.of(DeadLetterHeaders.ORIGINAL_TOPIC, DeadLetterHeaders.ORIGINAL_PARTITION,
-                DeadLetterHeaders.ORIGINAL_OFFSET, DeadLetterHeaders.ORIGINAL_TIMESTAMP,
-                DeadLetterHeaders.EXCEPTION_CLASS, DeadLetterHeaders.EXCEPTION_MESSAGE)) {
-            DeadLetterHeaders.read(letter.headers(), name).ifPresent(value -> headers.put(name, value));
-        }
-        return headers;
     }
 }

@@ -1,0 +1,167 @@
+package dev.kafkaprimer.core.consumer;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes records to finished in batches, for a {@link BatchHandler}: gathers the readable records of one
+ * partition from one poll, hands them over at once, retries with backoff, and dead-letters what cannot be
+ * processed, as {@link BatchHandler} describes. Loop thread only.
+ *
+ * <p>The offsets stay in order: a poison pill is dead-lettered only after the records before it were handed
+ * over, and after a {@link BatchFailedException} only the records before the failed one count as finished.
+ *
+ * @param <V> the type of record values
+ */
+final class BatchProcessor<V> implements PartitionProcessor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BatchProcessor.class);
+
+    private final BatchHandler<V> handler;
+    private final Parts<V> parts;
+
+    BatchProcessor(BatchHandler<V> handler, Parts<V> parts) {
+        this.handler = handler;
+        this.parts = parts;
+    }
+
+    @Override
+    public void process(TopicPartition partition, List<ConsumerRecord<byte[], byte[]>> records) {
+        Gathered<V> gathered = new Gathered<>();
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            ConsumerRecord<String, V> typed;
+            try {
+                typed = parts.reader().deserialize(record);
+            } catch (RuntimeException poisonPill) {
+                // The records before it first, so that every offset is finished in order.
+                if (!handle(partition, gathered) || !parts.mayGoOn(partition)) {
+                    return;
+                }
+                parts.deadLetter(record, poisonPill);
+                gathered = new Gathered<>();
+                continue;
+            }
+            gathered.add(record, typed);
+        }
+        handle(partition, gathered);
+    }
+
+    /**
+     * Hands the gathered records over, then what is left of them after each failure, until every one is
+     * finished: handled, or written to the dead-letter topic.
+     *
+     * @return true when all are finished; false when the rest was given up unfinished because the partition
+     *         was revoked or the loop is closing (the partition's next reader will process it)
+     * @throws ProcessingStoppedException if the handler asked to stop, or a dead-letter write failed
+     */
+    private boolean handle(TopicPartition partition, Gathered<V> gathered) {
+        int first = 0;      // the first record not finished yet: the next batch starts here
+        int attempts = 0;   // attempts at batches starting with that record
+        while (first < gathered.size()) {
+            if (!parts.mayGoOn(partition)) {
+                return false;
+            }
+            attempts++;
+            List<ConsumerRecord<String, V>> batch = gathered.readFrom(first);
+            Exception failure = HandlerCall.attempt(() -> handler.handle(batch), gathered.fetched(first));
+            if (failure == null) {
+                finish(gathered, first, gathered.size());
+                return true;
+            }
+            int failedIndex = failedIndex(failure, batch, gathered.fetched(first));
+            if (failedIndex > 0) {
+                // The handler got this far: those records are done, and the failed one is now the first, on its
+                // first failed attempt.
+                finish(gathered, first, first + failedIndex);
+                first += failedIndex;
+                attempts = 1;
+            }
+            Throwable cause = failure instanceof BatchFailedException pinpointed ? pinpointed.getCause() : failure;
+            if (cause instanceof StopProcessingException stop) {
+                throw new ProcessingStoppedException(gathered.fetched(first), "the handler asked to stop", stop);
+            }
+            if (!parts.retries().isLast(attempts)) {
+                String what = describe(gathered, first, failedIndex >= 0);
+                if (!parts.retries().awaitNextAttempt(attempts, partition, what, cause)) {
+                    return false;
+                }
+            } else if (failedIndex >= 0) {
+                // Only the failed record is given up on; the records after it go on as a new batch.
+                parts.deadLetter(gathered.fetched(first), cause);
+                first++;
+                attempts = 0;
+            } else {
+                // The handler did not say which record failed: every record of the batch is given up on.
+                for (int i = first; i < gathered.size(); i++) {
+                    parts.deadLetter(gathered.fetched(i), cause);
+                }
+                return true;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Where in {@code batch} the handler said it failed; -1 when it did not say (a plain exception), or named a
+     * record the batch does not have, which is then a failure of the whole batch.
+     */
+    private static int failedIndex(Exception failure, List<?> batch, ConsumerRecord<?, ?> first) {
+        if (!(failure instanceof BatchFailedException pinpointed)) {
+            return -1;
+        }
+        if (pinpointed.failedIndex() < batch.size()) {
+            return pinpointed.failedIndex();
+        }
+        LOG.warn("The batch handler said record {} failed, but its batch of {} records from {}-{} offset {} has no "
+                        + "such record; treating it as a failure of the whole batch", pinpointed.failedIndex(),
+                batch.size(), first.topic(), first.partition(), first.offset());
+        return -1;
+    }
+
+    /** Tells the offset tracker, in one call, that records {@code from} to {@code to} (exclusive) are finished. */
+    private void finish(Gathered<V> gathered, int from, int to) {
+        parts.offsets().finished(gathered.fetched(to - 1), to - from);
+    }
+
+    /** For the log: the failed record, or the whole batch from {@code first} on. */
+    private static String describe(Gathered<?> gathered, int first, boolean oneRecord) {
+        ConsumerRecord<byte[], byte[]> failed = gathered.fetched(first);
+        String where = failed.topic() + "-" + failed.partition() + " offset " + failed.offset();
+        int size = gathered.size() - first;
+        return oneRecord
+                ? where + " (the first of a batch of " + size + ")"
+                : "a batch of " + size + " record(s) from " + where;
+    }
+
+    /**
+     * The readable records gathered for one batch, in offset order: as fetched, for the dead-letter topic, and
+     * as read, for the handler.
+     */
+    private static final class Gathered<V> {
+        private final List<ConsumerRecord<byte[], byte[]>> fetched = new ArrayList<>();
+        private final List<ConsumerRecord<String, V>> read = new ArrayList<>();
+
+        void add(ConsumerRecord<byte[], byte[]> record, ConsumerRecord<String, V> typed) {
+            fetched.add(record);
+            read.add(typed);
+        }
+
+        int size() {
+            return fetched.size();
+        }
+
+        ConsumerRecord<byte[], byte[]> fetched(int index) {
+            return fetched.get(index);
+        }
+
+        /** The records from {@code first} on, as the handler gets them: an unmodifiable copy it may keep. */
+        List<ConsumerRecord<String, V>> readFrom(int first) {
+            return List.copyOf(read.subList(first, read.size()));
+        }
+    }
+}

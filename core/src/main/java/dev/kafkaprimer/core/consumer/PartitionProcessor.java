@@ -1,0 +1,56 @@
+package dev.kafkaprimer.core.consumer;
+
+import java.util.List;
+import java.util.function.Predicate;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * How the sequential loop ({@link LoopEngine}) takes the records one poll brought for one partition from raw
+ * bytes to finished: {@link RecordProcessor} hands them to a {@link RecordHandler} one by one,
+ * {@link BatchProcessor} to a {@link BatchHandler} in batches. Either way it hands them over in offset order and
+ * tells the {@link OffsetTracker} about finished records in that order, so a commit never covers a record that
+ * is not finished. Loop thread only.
+ */
+interface PartitionProcessor {
+
+    /**
+     * Processes {@code records}, all of {@code partition}, until each is finished (handled, or written to the
+     * dead-letter topic), or until it gives up: when the loop is closing, or the partition was revoked during a
+     * retry wait. What it gives up stays unfinished and uncommitted, and the partition's next reader handles it.
+     *
+     * @throws ProcessingStoppedException if the handler asked to stop, or a dead-letter write failed
+     */
+    void process(TopicPartition partition, List<ConsumerRecord<byte[], byte[]>> records);
+
+    /**
+     * The parts of the loop both ways of processing work with; built once per run by {@link LoopEngine}.
+     *
+     * @param reader      reads fetched bytes into the records handlers see
+     * @param deadLetters writes what cannot be processed to the dead-letter topic
+     * @param retries     how often to retry, and the wait in between
+     * @param offsets     told of every finished record, in offset order
+     * @param goOn        whether the loop may go on with a partition: it is not closing and still owns it
+     * @param <V>         the type of record values
+     */
+    record Parts<V>(RecordDeserializer<V> reader, DeadLetterPublisher deadLetters, RetryBackoff retries,
+                    OffsetTracker offsets, Predicate<TopicPartition> goOn) {
+
+        /** Whether the loop may go on with {@code partition}: checked before each record, or batch. */
+        boolean mayGoOn(TopicPartition partition) {
+            return goOn.test(partition);
+        }
+
+        /**
+         * Writes {@code record} to its dead-letter topic, bytes untouched, with {@code failure} in the headers;
+         * once acknowledged, the record is finished.
+         *
+         * @throws ProcessingStoppedException if the write failed
+         */
+        void deadLetter(ConsumerRecord<byte[], byte[]> record, Throwable failure) {
+            deadLetters.publish(record, failure);
+            offsets.finished(record);
+        }
+    }
+}
