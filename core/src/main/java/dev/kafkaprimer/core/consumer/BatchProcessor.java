@@ -22,11 +22,11 @@ final class BatchProcessor<V> implements PartitionProcessor {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchProcessor.class);
 
-    private final BatchHandler<V> handler;
+    private final HandlerCall.Body<List<ConsumerRecord<String, V>>> handler;
     private final Parts<V> parts;
 
     BatchProcessor(BatchHandler<V> handler, Parts<V> parts) {
-        this.handler = handler;
+        this.handler = handler::handle;
         this.parts = parts;
     }
 
@@ -68,16 +68,16 @@ final class BatchProcessor<V> implements PartitionProcessor {
             }
             attempts++;
             List<ConsumerRecord<String, V>> batch = gathered.readFrom(first);
-            Exception failure = HandlerCall.attempt(() -> handler.handle(batch), gathered.fetched(first));
+            Exception failure = HandlerCall.attempt(handler, batch, gathered.fetched(first));
             if (failure == null) {
-                finish(gathered, first, gathered.size());
+                finish(partition, gathered, first, gathered.size());
                 return true;
             }
             int failedIndex = failedIndex(failure, batch, gathered.fetched(first));
             if (failedIndex > 0) {
                 // The handler got this far: those records are done, and the failed one is now the first, on its
                 // first failed attempt.
-                finish(gathered, first, first + failedIndex);
+                finish(partition, gathered, first, first + failedIndex);
                 first += failedIndex;
                 attempts = 1;
             }
@@ -124,8 +124,8 @@ final class BatchProcessor<V> implements PartitionProcessor {
     }
 
     /** Tells the offset tracker, in one call, that records {@code from} to {@code to} (exclusive) are finished. */
-    private void finish(Gathered<V> gathered, int from, int to) {
-        parts.offsets().finished(gathered.fetched(to - 1), to - from);
+    private void finish(TopicPartition partition, Gathered<V> gathered, int from, int to) {
+        parts.offsets().finished(partition, gathered.fetched(to - 1), to - from);
     }
 
     /** For the log: the failed record, or the whole batch from {@code first} on. */

@@ -16,10 +16,16 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  */
 final class HandlerCall {
 
-    /** The call itself: the handler with its record or batch. */
+    /**
+     * The handler, as a function of what it is handed: {@code RecordHandler::handle} fits, with a record, and
+     * {@code BatchHandler::handle}, with a batch. Callers keep one per handler, not one per call: this runs for
+     * every record.
+     *
+     * @param <T> what the handler is handed
+     */
     @FunctionalInterface
-    interface Body {
-        void run() throws Exception;
+    interface Body<T> {
+        void run(T input) throws Exception;
     }
 
     private HandlerCall() {
@@ -28,16 +34,17 @@ final class HandlerCall {
     /**
      * Calls the handler once.
      *
-     * @param call   the handler with its record or batch
+     * @param call   the handler
+     * @param input  its record or batch
      * @param stopAt the record the loop stops at if the handler asks it to: the record itself, or the first
      *               record of the batch
      * @return null if the handler returned; otherwise its exception, to be retried or dead-lettered
      * @throws ProcessingStoppedException naming {@code stopAt} if the handler threw
      *                                    {@link StopProcessingException} or was interrupted
      */
-    static Exception attempt(Body call, ConsumerRecord<?, ?> stopAt) {
+    static <T> Exception attempt(Body<T> call, T input, ConsumerRecord<?, ?> stopAt) {
         try {
-            call.run();
+            call.run(input);
             return null;
         } catch (StopProcessingException stop) {
             throw new ProcessingStoppedException(stopAt, "the handler asked to stop", stop);

@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -31,7 +32,7 @@ final class OffsetTracker {
     private final CommitPolicy policy;
     private final int everyRecords;
     private final long intervalNanos;
-    private final Map<TopicPartition, OffsetAndMetadata> finished = new HashMap<>();
+    private final Map<TopicPartition, Position> finished = new HashMap<>();
     private final Map<TopicPartition, Long> committed = new HashMap<>();
     private int finishedSinceCommit;
     private long lastCommitNanos = System.nanoTime();
@@ -45,17 +46,16 @@ final class OffsetTracker {
 
     /** The handler returned for {@code record} (or it was dead-lettered): everything up to it may be committed. */
     void finished(ConsumerRecord<?, ?> record) {
-        finished(record, 1);
+        finished(new TopicPartition(record.topic(), record.partition()), record, 1);
     }
 
     /**
-     * The handler returned for {@code records} records of one partition, the last of them {@code last}: everything
-     * up to {@code last} may be committed.
+     * The handler returned for {@code records} records of {@code partition}, the last of them {@code last}:
+     * everything up to {@code last} may be committed. Allocates nothing: it runs once per record.
      */
-    void finished(ConsumerRecord<?, ?> last, int records) {
+    void finished(TopicPartition partition, ConsumerRecord<?, ?> last, int records) {
         // The committed offset is the offset of the NEXT record to read, not of the last one processed.
-        finished(new TopicPartition(last.topic(), last.partition()),
-                new OffsetAndMetadata(last.offset() + 1, last.leaderEpoch(), ""), records);
+        finished(partition, last.offset() + 1, last.leaderEpoch(), records);
     }
 
     /**
@@ -63,7 +63,13 @@ final class OffsetTracker {
      * call for it: {@code next} may be committed.
      */
     void finished(TopicPartition partition, OffsetAndMetadata next, int records) {
-        finished.put(partition, next);
+        finished(partition, next.offset(), next.leaderEpoch(), records);
+    }
+
+    private void finished(TopicPartition partition, long next, Optional<Integer> leaderEpoch, int records) {
+        Position position = finished.computeIfAbsent(partition, unused -> new Position());
+        position.next = next;
+        position.leaderEpoch = leaderEpoch;
         finishedSinceCommit += records;
         boolean due = switch (policy) {
             case PER_RECORD -> true;
@@ -151,9 +157,9 @@ final class OffsetTracker {
     private Map<TopicPartition, OffsetAndMetadata> pending(Collection<TopicPartition> partitions) {
         Map<TopicPartition, OffsetAndMetadata> pending = new HashMap<>();
         for (TopicPartition partition : partitions) {
-            OffsetAndMetadata offset = finished.get(partition);
-            if (offset != null && !Objects.equals(committed.get(partition), offset.offset())) {
-                pending.put(partition, offset);
+            Position position = finished.get(partition);
+            if (position != null && !Objects.equals(committed.get(partition), position.next)) {
+                pending.put(partition, new OffsetAndMetadata(position.next, position.leaderEpoch, ""));
             }
         }
         return pending;
@@ -171,5 +177,16 @@ final class OffsetTracker {
 
     private boolean intervalPassed() {
         return System.nanoTime() - lastCommitNanos >= intervalNanos;
+    }
+
+    /**
+     * Where one partition's finished records end. Updated in place for every finished record, and turned into
+     * an {@code OffsetAndMetadata} only when committed: one object per partition instead of one per record.
+     */
+    private static final class Position {
+        /** The offset after the last finished record: what a commit sends. */
+        long next;
+        /** That record's leader epoch, sent along so the broker can tell a stale offset after a leader change. */
+        Optional<Integer> leaderEpoch = Optional.empty();
     }
 }

@@ -76,7 +76,7 @@ final class ParallelEngine<V> {
     private final ConsumerOptions options;
     private final Deserializer<V> values;
     private final RecordDeserializer<V> reader;
-    private final RecordHandler<V> handler;
+    private final HandlerCall.Body<ConsumerRecord<String, V>> handler;
     private final LoopControl control;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final OffsetTracker offsets;
@@ -100,7 +100,7 @@ final class ParallelEngine<V> {
         this.options = options;
         this.values = values;
         this.reader = new RecordDeserializer<>(values);
-        this.handler = handler;
+        this.handler = handler::handle;
         this.control = control;
         // Bytes in, bytes out, as in the sequential loop: one unreadable record becomes a dead letter.
         this.consumer = new KafkaConsumer<>(ClientProperties.consumer(options),
@@ -237,7 +237,7 @@ final class ParallelEngine<V> {
                 deadLetters.publish(item.record(), item.unreadable());
                 return new Completion<>(item, Result.FINISHED, null);
             }
-            Exception failure = HandlerCall.attempt(() -> handler.handle(item.typed()), item.record());
+            Exception failure = HandlerCall.attempt(handler, item.typed(), item.record());
             if (failure == null) {
                 return new Completion<>(item, Result.FINISHED, null);
             }

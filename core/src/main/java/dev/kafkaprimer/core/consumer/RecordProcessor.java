@@ -13,11 +13,11 @@ import org.apache.kafka.common.TopicPartition;
  */
 final class RecordProcessor<V> implements PartitionProcessor {
 
-    private final RecordHandler<V> handler;
+    private final HandlerCall.Body<ConsumerRecord<String, V>> handler;
     private final Parts<V> parts;
 
     RecordProcessor(RecordHandler<V> handler, Parts<V> parts) {
-        this.handler = handler;
+        this.handler = handler::handle;
         this.parts = parts;
     }
 
@@ -48,9 +48,9 @@ final class RecordProcessor<V> implements PartitionProcessor {
             return true;
         }
         for (int attempt = 1; ; attempt++) {
-            Exception failure = HandlerCall.attempt(() -> handler.handle(typed), record);
+            Exception failure = HandlerCall.attempt(handler, typed, record);
             if (failure == null) {
-                parts.offsets().finished(record);
+                parts.offsets().finished(partition, record, 1);
                 return true;
             }
             if (parts.retries().isLast(attempt)) {
