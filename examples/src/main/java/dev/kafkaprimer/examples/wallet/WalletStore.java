@@ -6,6 +6,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -23,6 +25,9 @@ import java.util.TreeMap;
  * If the process dies before the commit, none of it happened and Kafka delivers the event again; after the
  * commit, the id makes the second delivery a no-op. That is how at-least-once delivery becomes
  * exactly-once effect.
+ *
+ * <p>{@link #applyAll} does the same for a list of events in <em>one</em> transaction: one commit (on SQLite,
+ * one sync of the file) instead of one per event, and all of the events or none of them.
  *
  * <p>Not thread-safe: one instance (one connection) per consumer thread.
  */
@@ -63,7 +68,7 @@ final class WalletStore implements AutoCloseable {
         Properties sqlite = new Properties();
         // Several consumer threads (and, with --crash-consumer, a second process) write the same file:
         // WAL lets readers and one writer work together, and busy_timeout waits for the write lock instead of
-        // failing. Each transaction in apply() starts with a write (the event id), so it takes the write lock
+        // failing. Each transaction in applyAll() starts with a write (an event id), so it takes the write lock
         // at its first statement and never has to upgrade a read lock (the classic SQLite deadlock).
         sqlite.setProperty("journal_mode", "WAL");
         sqlite.setProperty("busy_timeout", "30000");
@@ -93,12 +98,27 @@ final class WalletStore implements AutoCloseable {
         connection.commit();
     }
 
-    /** Applies {@code event} once, in one transaction; see the class description. */
+    /** Applies {@code event} once, in a transaction of its own (a batch of one); see the class description. */
     Result apply(WalletEvent event) throws SQLException {
+        return applyAll(List.of(event)).get(0);
+    }
+
+    /**
+     * Applies {@code events} in order, each once, all in one transaction: each event is recorded, skipped as a
+     * redelivery, applied or declined exactly as {@link #apply} would, and a later event of the batch sees the
+     * balance the earlier ones left. If any step fails, the transaction is rolled back: none of the events is
+     * applied, and the exception is thrown as is.
+     *
+     * @return one result per event, in the order of {@code events}
+     */
+    List<Result> applyAll(List<WalletEvent> events) throws SQLException {
         try {
-            Result result = applyInTransaction(event);
+            List<Result> results = new ArrayList<>(events.size());
+            for (WalletEvent event : events) {
+                results.add(applyInTransaction(event));
+            }
             connection.commit();
-            return result;
+            return results;
         } catch (SQLException | RuntimeException e) {
             rollbackAfter(e);
             throw e;
