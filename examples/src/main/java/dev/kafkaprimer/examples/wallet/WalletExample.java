@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -41,7 +42,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * <ol>
  *   <li>prepare: the notifier (a local HTTP service), an empty wallet database, a fresh topic;</li>
  *   <li>start {@code --consumers} group members, each a {@code CommitLoop} handling {@code --concurrency} events
- *       at once ({@code --ordering key}: one user's in order) with a database connection for each;</li>
+ *       at once ({@code --ordering key}: one user's in order) with a database connection for each, or with
+ *       {@code --batch} a partition's events of one poll at once, in one database transaction;</li>
  *   <li>produce the events, key = user id, and show how users and events fall on partitions;</li>
  *   <li>with {@code --crash-consumer}: kill one member's JVM with SIGKILL mid-run; a new member takes over;</li>
  *   <li>wait (bounded) until the group has committed every record, printing progress and lag;</li>
@@ -73,6 +75,8 @@ public final class WalletExample implements Example {
                 .value("--concurrency", "N", "1", "events each member handles at once, on worker threads")
                 .value("--ordering", "key|partition", "partition",
                         "what stays in order: one user's events (key), or a whole partition's")
+                .flag("--batch", "hand each member a partition's events of one poll at once, applied in one"
+                        + " database transaction (needs --ordering partition and --concurrency 1)")
                 .value("--topic", "NAME", "wallet-events", "the topic (recreated for each run)")
                 .value("--db", "FILE|URL", "wallet.db", "SQLite file, or jdbc:postgresql://host:port/db?user=…")
                 .flag("--keep-db", "keep the database's rows from earlier runs")
@@ -91,6 +95,7 @@ public final class WalletExample implements Example {
         int consumers = args.integer("--consumers", 1, 64);
         int concurrency = args.integer("--concurrency", 1, 64);
         Ordering ordering = parseOrdering(args.string("--ordering"));
+        WalletMember.Handling handling = parseHandling(args.flag("--batch"), ordering, concurrency);
         int malformed = args.integer("--malformed", 0, 1_000);
         long seed = args.integer("--seed", Integer.MIN_VALUE, Integer.MAX_VALUE);
         boolean keyed = !args.flag("--no-key");
@@ -120,7 +125,7 @@ public final class WalletExample implements Example {
 
             // stage 2: the consumer group
             WalletMember.Settings settings = new WalletMember.Settings(kafka.bootstrapServers(), kafka.security(),
-                    topic, group, db, notifier.uri(), ordering, concurrency);
+                    topic, group, db, notifier.uri(), ordering, concurrency, handling);
             List<WalletMember> members = new ArrayList<>();
             WalletMemberProcess child = null;
             if (crash) {
@@ -136,6 +141,10 @@ public final class WalletExample implements Example {
                     + (concurrency == 1 && ordering == Ordering.PARTITION ? "" : ", each handling up to "
                             + concurrency + " events at once, one " + (ordering == Ordering.KEY ? "user's" : "partition's")
                             + " in order") + ".");
+            if (handling == WalletMember.Handling.IN_BATCHES) {
+                out.println("   In batches: each member takes the events one poll brought for a partition at once, "
+                        + "applies them in one database transaction, then notifies them in order.");
+            }
             try {
                 // stage 3: produce
                 long started = System.nanoTime();
@@ -167,6 +176,9 @@ public final class WalletExample implements Example {
                 out.println("6. End check: the database against a ledger computed from the produced events in seq "
                         + "order. Notifier: " + notifier.calls() + " calls, " + notifier.failedCalls()
                         + " failed on purpose and were retried.");
+                if (handling == WalletMember.Handling.IN_BATCHES) {
+                    printBatches(members, crash, out);
+                }
                 return report.print(out);
             } finally {
                 closeAll(members);
@@ -284,6 +296,31 @@ public final class WalletExample implements Example {
         for (WalletMember member : members) {
             member.close();
         }
+    }
+
+    /**
+     * "batches: 412 handled, 24.3 events each on average, …", over this JVM's members. Redelivered events count
+     * in the average: a retried batch is another transaction.
+     */
+    private static void printBatches(List<WalletMember> members, boolean crash, PrintStream out) {
+        long batches = members.stream().mapToLong(WalletMember::batches).sum();
+        long events = members.stream().mapToLong(WalletMember::batchedEvents).sum();
+        out.printf("batches: %d handled, %.1f events each on average, one database transaction per batch%s%n",
+                batches, batches == 0 ? 0.0 : (double) events / batches,
+                crash ? " (the killed member's are not counted)" : "");
+    }
+
+    /** A batch is one partition's events, handled on the loop thread: no other ordering, no worker threads. */
+    private static WalletMember.Handling parseHandling(boolean batch, Ordering ordering, int concurrency) {
+        if (!batch) {
+            return WalletMember.Handling.EVENT_BY_EVENT;
+        }
+        if (ordering != Ordering.PARTITION || concurrency != 1) {
+            throw new UsageException("--batch needs --ordering partition and --concurrency 1 (a batch is one "
+                    + "partition's events, handled one batch at a time), was --ordering "
+                    + ordering.name().toLowerCase(Locale.ROOT) + " --concurrency " + concurrency);
+        }
+        return WalletMember.Handling.IN_BATCHES;
     }
 
     private static Ordering parseOrdering(String text) {

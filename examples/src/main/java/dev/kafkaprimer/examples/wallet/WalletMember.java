@@ -2,12 +2,14 @@ package dev.kafkaprimer.examples.wallet;
 
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.kafkaprimer.core.config.ClientSecurity;
+import dev.kafkaprimer.core.consumer.BatchFailedException;
 import dev.kafkaprimer.core.consumer.CommitLoop;
 import dev.kafkaprimer.core.consumer.ConsumerOptions;
 import dev.kafkaprimer.core.consumer.Ordering;
@@ -25,12 +27,24 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * <p>If notifying fails even after the client's own retries, the handler throws: the loop retries the whole
  * record (the database step is then a no-op, the event id is known) and in the end writes it to the
  * dead-letter topic {@code wallet-events.DLT}.
+ *
+ * <p>With {@link Handling#IN_BATCHES} the loop hands over a partition's events of one poll at once instead:
+ * they are applied in one transaction ({@link WalletStore#applyAll}), then notified one by one, in order; see
+ * {@link #handleBatch}.
  */
 final class WalletMember implements AutoCloseable {
 
+    /** How the member's loop hands events to it. */
+    enum Handling {
+        /** One event per handler call, one database transaction per event. */
+        EVENT_BY_EVENT,
+        /** A partition's events of one poll per handler call, one database transaction per batch. */
+        IN_BATCHES
+    }
+
     /** The wallet's settings for every member, in the parent and in a child JVM alike. */
     record Settings(String bootstrapServers, ClientSecurity security, String topic, String groupId, String db,
-                    java.net.URI notifier, Ordering ordering, int concurrency) {
+                    java.net.URI notifier, Ordering ordering, int concurrency, Handling handling) {
     }
 
     private final String name;
@@ -44,6 +58,8 @@ final class WalletMember implements AutoCloseable {
     private final Thread thread;
     private final AtomicLong processed = new AtomicLong();
     private final AtomicLong redelivered = new AtomicLong();
+    private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong batchedEvents = new AtomicLong();
     private volatile Throwable failure;
 
     private WalletMember(String name, Settings settings) throws SQLException {
@@ -61,7 +77,10 @@ final class WalletMember implements AutoCloseable {
                 .property(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 6_000)
                 .property(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1_000)
                 .build();
-        this.loop = CommitLoop.forJson(options, WalletEvent.class, this::handle);
+        // Batches need PARTITION order and concurrency 1; WalletExample refuses other settings before we get here.
+        this.loop = settings.handling() == Handling.IN_BATCHES
+                ? CommitLoop.forJsonBatches(options, WalletEvent.class, this::handleBatch)
+                : CommitLoop.forJson(options, WalletEvent.class, this::handle);
         this.thread = new Thread(this::runLoop, name);
     }
 
@@ -94,11 +113,52 @@ final class WalletMember implements AutoCloseable {
         } finally {
             stores.add(store);
         }
+        notifyAndCount(event, result);
+    }
+
+    /**
+     * The batch handler: the whole batch in one database transaction, then a notification for each applied
+     * event, in order.
+     *
+     * <p>The transaction is committed before the first notification, so when notifying event {@code i} fails,
+     * the events before it are done for good (applied and notified), and {@link BatchFailedException} says so:
+     * the loop retries from event {@code i} on. In that retry the database step finds those events' ids and
+     * changes nothing, but reports their stored outcome, so an event that was applied is still notified. If
+     * the transaction itself fails, it was rolled back and nothing of the batch is done: the exception goes to
+     * the loop as it is, which retries the whole batch.
+     */
+    private void handleBatch(List<ConsumerRecord<String, WalletEvent>> records) throws Exception {
+        List<WalletEvent> events = new ArrayList<>(records.size());
+        for (ConsumerRecord<String, WalletEvent> record : records) {
+            events.add(record.value());
+        }
+        WalletStore store = stores.take();
+        List<WalletStore.Result> results;
+        try {
+            results = store.applyAll(events);
+        } finally {
+            stores.add(store);
+        }
+        batches.incrementAndGet();
+        batchedEvents.addAndGet(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            try {
+                notifyAndCount(events.get(i), results.get(i));
+            } catch (NotifierClient.NotificationFailedException e) {
+                throw new BatchFailedException(i, e);
+            }
+        }
+    }
+
+    /** The step after the database, for either handler: notify if the event was applied, then count it. */
+    private void notifyAndCount(WalletEvent event, WalletStore.Result result) throws InterruptedException {
         if (result.redelivered()) {
             redelivered.incrementAndGet();
         }
+        // A redelivered event reports the outcome it was first applied with, so one whose notification failed
+        // before is notified now; the notifier is idempotent by event id, so one notified before is not twice.
         if (result.outcome() == WalletStore.Outcome.APPLIED) {
-            notifier.notify(event);  // idempotent by event id: safe to repeat after a redelivery
+            notifier.notify(event);
         }
         processed.incrementAndGet();
     }
@@ -126,6 +186,16 @@ final class WalletMember implements AutoCloseable {
 
     long redelivered() {
         return redelivered.get();
+    }
+
+    /** Batches whose database transaction was committed (0 unless {@link Handling#IN_BATCHES}). */
+    long batches() {
+        return batches.get();
+    }
+
+    /** Events in those batches, redelivered ones included. */
+    long batchedEvents() {
+        return batchedEvents.get();
     }
 
     /** Why the loop stopped on its own, if it did; null while it runs or after a clean close. */

@@ -42,7 +42,8 @@ final class WalletMemberProcess {
                 "-cp", System.getProperty("java.class.path"),
                 WalletMemberProcess.class.getName(),
                 settings.bootstrapServers(), settings.topic(), settings.groupId(), settings.db(),
-                settings.notifier().toString(), settings.ordering().name(), Integer.toString(settings.concurrency())));
+                settings.notifier().toString(), settings.ordering().name(), Integer.toString(settings.concurrency()),
+                settings.handling().name()));
         Process process = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
@@ -104,15 +105,16 @@ final class WalletMemberProcess {
     }
 
     /**
-     * Child JVM entry: {@code bootstrap topic group db notifierUri ordering concurrency}, and the security settings
-     * on standard input. Prints {@code assigned N} once it owns partitions and {@code processed N} every 50 events;
-     * runs until killed.
+     * Child JVM entry: {@code bootstrap topic group db notifierUri ordering concurrency handling}, and the
+     * security settings on standard input. Prints {@code assigned N} once it owns partitions and
+     * {@code processed N} every 50 events; runs until killed.
      */
     public static void main(String[] args) throws Exception {
         Properties security = new Properties();
         security.load(System.in);
         WalletMember.Settings settings = new WalletMember.Settings(args[0], ClientSecurity.fromProperties(security),
-                args[1], args[2], args[3], URI.create(args[4]), Ordering.valueOf(args[5]), Integer.parseInt(args[6]));
+                args[1], args[2], args[3], URI.create(args[4]), Ordering.valueOf(args[5]), Integer.parseInt(args[6]),
+                WalletMember.Handling.valueOf(args[7]));
         WalletMember member = WalletMember.start("wallet-child", settings);
         long reported = 0;
         boolean assignedReported = false;

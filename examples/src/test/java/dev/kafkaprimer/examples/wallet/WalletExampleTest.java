@@ -74,6 +74,32 @@ class WalletExampleTest {
     }
 
     @Test
+    void shouldMatchTheLedgerWithOneDatabaseTransactionPerBatch(KafkaCluster kafka, TestTopics topics) {
+        PrimerRun run = wallet(kafka, topics, TestDatabases.sqlite(dir), "--events", "2000", "--users", "20",
+                "--batch");
+
+        assertEquals(0, run.exitCode(), run::toString);
+        assertTrue(run.out().contains("In batches:"), run::toString);
+        Map<String, Long> summary = summary(run, "OK");
+        assertEquals(2000, summary.get("applied") + summary.get("declined"));
+        assertEquals(summary.get("applied"), summary.get("notified"), "every applied event notified once");
+        assertEquals(0, summary.get("out-of-order"));
+        assertTrue(averageBatchSize(run) > 1, run::toString);
+    }
+
+    @Test
+    void shouldMatchTheLedgerInBatchesAfterAConsumerJvmIsKilled(KafkaCluster kafka, TestTopics topics) {
+        PrimerRun run = wallet(kafka, topics, TestDatabases.sqlite(dir), "--events", "3000", "--users", "40",
+                "--batch", "--crash-consumer", "--seed", "7");
+
+        assertEquals(0, run.exitCode(), run::toString);
+        assertTrue(run.out().contains("SIGKILL"), run::toString);
+        Map<String, Long> summary = summary(run, "OK");
+        assertEquals(3000, summary.get("applied") + summary.get("declined"));
+        assertEquals(0, summary.get("out-of-order"));
+    }
+
+    @Test
     void shouldSendMalformedRecordsToTheDeadLetterTopicAndStayCorrect(KafkaCluster kafka, TestTopics topics) {
         PrimerRun run = wallet(kafka, topics, TestDatabases.sqlite(dir), "--events", "1000", "--users", "20",
                 "--malformed", "2");
@@ -116,6 +142,33 @@ class WalletExampleTest {
     }
 
     @Test
+    void shouldMatchTheLedgerInBatchesOnPostgresql(KafkaCluster kafka, TestTopics topics) {
+        PrimerRun run = wallet(kafka, topics, TestDatabases.postgres(), "--events", "2000", "--users", "40",
+                "--batch");
+
+        assertEquals(0, run.exitCode(), run::toString);
+        assertEquals(0, summary(run, "OK").get("out-of-order"));
+        assertTrue(averageBatchSize(run) > 1, run::toString);
+    }
+
+    @Test
+    void shouldRefuseBatchesWithPerKeyOrderingNamingTheValues(KafkaCluster kafka) {
+        PrimerRun run = PrimerRun.of(Map.of(), "wallet", "--bootstrap-server", kafka.bootstrapServers(),
+                "--batch", "--ordering", "key");
+        assertEquals(2, run.exitCode(), run::toString);
+        assertTrue(run.err().contains("--batch needs --ordering partition and --concurrency 1"), run::toString);
+        assertTrue(run.err().contains("was --ordering key --concurrency 1"), run::toString);
+    }
+
+    @Test
+    void shouldRefuseBatchesWithWorkerThreadsNamingTheValues(KafkaCluster kafka) {
+        PrimerRun run = PrimerRun.of(Map.of(), "wallet", "--bootstrap-server", kafka.bootstrapServers(),
+                "--batch", "--concurrency", "4");
+        assertEquals(2, run.exitCode(), run::toString);
+        assertTrue(run.err().contains("was --ordering partition --concurrency 4"), run::toString);
+    }
+
+    @Test
     void shouldRefuseABadFailureRateNamingIt(KafkaCluster kafka) {
         PrimerRun run = PrimerRun.of(Map.of(), "wallet", "--bootstrap-server", kafka.bootstrapServers(),
                 "--notify-failure-rate", "1.5");
@@ -136,6 +189,19 @@ class WalletExampleTest {
                 "--topic", topics.next(), "--db", db, "--timeout", "120"));
         args.addAll(List.of(options));
         return PrimerRun.of(Map.of(), args.toArray(String[]::new));
+    }
+
+    /**
+     * The average of the line {@code batches: N handled, X events each on average, ...}, which must come before
+     * the summary line: tools read the summary as the last word.
+     */
+    private static double averageBatchSize(PrimerRun run) {
+        Matcher line = Pattern.compile("(?m)^batches: (\\d+) handled, ([\\d.,]+) events each on average, "
+                + "one database transaction per batch").matcher(run.out());
+        assertTrue(line.find(), "a 'batches:' line in:\n" + run);
+        assertTrue(line.start() < run.out().indexOf("wallet: OK"), "the batches line before the summary:\n" + run);
+        // Printed in the default locale, as the summary's seconds are: 24.3 or 24,3.
+        return Double.parseDouble(line.group(2).replace(',', '.'));
     }
 
     /** The numbers of the summary line {@code wallet: VERDICT key=value ...}. */
