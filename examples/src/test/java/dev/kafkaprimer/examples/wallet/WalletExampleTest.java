@@ -27,11 +27,8 @@ class WalletExampleTest {
     void shouldMatchTheLedgerForEveryUser(KafkaCluster kafka, TestTopics topics) {
         PrimerRun run = wallet(kafka, topics, TestDatabases.sqlite(dir), "--events", "2000", "--users", "40");
 
-        assertEquals(0, run.exitCode(), run::toString);
-        Map<String, Long> summary = summary(run, "OK");
-        assertEquals(2000, summary.get("applied") + summary.get("declined"));
+        Map<String, Long> summary = assertMatchesTheLedger(run, 2000);
         assertEquals(summary.get("applied"), summary.get("notified"), "every applied event notified once");
-        assertEquals(0, summary.get("out-of-order"));
         assertTrue(run.out().contains("failed on purpose and were retried"), run::toString);
     }
 
@@ -40,11 +37,8 @@ class WalletExampleTest {
         PrimerRun run = wallet(kafka, topics, TestDatabases.sqlite(dir), "--events", "3000", "--users", "40",
                 "--crash-consumer", "--seed", "7");
 
-        assertEquals(0, run.exitCode(), run::toString);
+        assertMatchesTheLedger(run, 3000);
         assertTrue(run.out().contains("SIGKILL"), run::toString);
-        Map<String, Long> summary = summary(run, "OK");
-        assertEquals(3000, summary.get("applied") + summary.get("declined"));
-        assertEquals(0, summary.get("out-of-order"));
     }
 
     @Test
@@ -52,12 +46,9 @@ class WalletExampleTest {
         PrimerRun run = wallet(kafka, topics, TestDatabases.sqlite(dir), "--events", "2000", "--users", "40",
                 "--concurrency", "8", "--ordering", "key");
 
-        assertEquals(0, run.exitCode(), run::toString);
+        Map<String, Long> summary = assertMatchesTheLedger(run, 2000);
         assertTrue(run.out().contains("handling up to 8 events at once, one user's in order"), run::toString);
-        Map<String, Long> summary = summary(run, "OK");
-        assertEquals(2000, summary.get("applied") + summary.get("declined"));
         assertEquals(summary.get("applied"), summary.get("notified"), "every applied event notified once");
-        assertEquals(0, summary.get("out-of-order"));
     }
 
     @Test
@@ -66,11 +57,8 @@ class WalletExampleTest {
         PrimerRun run = wallet(kafka, topics, TestDatabases.sqlite(dir), "--events", "3000", "--users", "40",
                 "--crash-consumer", "--seed", "7", "--concurrency", "8", "--ordering", "key");
 
-        assertEquals(0, run.exitCode(), run::toString);
+        assertMatchesTheLedger(run, 3000);
         assertTrue(run.out().contains("SIGKILL"), run::toString);
-        Map<String, Long> summary = summary(run, "OK");
-        assertEquals(3000, summary.get("applied") + summary.get("declined"));
-        assertEquals(0, summary.get("out-of-order"));
     }
 
     @Test
@@ -78,12 +66,9 @@ class WalletExampleTest {
         PrimerRun run = wallet(kafka, topics, TestDatabases.sqlite(dir), "--events", "2000", "--users", "20",
                 "--batch");
 
-        assertEquals(0, run.exitCode(), run::toString);
+        Map<String, Long> summary = assertMatchesTheLedger(run, 2000);
         assertTrue(run.out().contains("In batches:"), run::toString);
-        Map<String, Long> summary = summary(run, "OK");
-        assertEquals(2000, summary.get("applied") + summary.get("declined"));
         assertEquals(summary.get("applied"), summary.get("notified"), "every applied event notified once");
-        assertEquals(0, summary.get("out-of-order"));
         assertTrue(averageBatchSize(run) > 1, run::toString);
     }
 
@@ -92,11 +77,8 @@ class WalletExampleTest {
         PrimerRun run = wallet(kafka, topics, TestDatabases.sqlite(dir), "--events", "3000", "--users", "40",
                 "--batch", "--crash-consumer", "--seed", "7");
 
-        assertEquals(0, run.exitCode(), run::toString);
+        assertMatchesTheLedger(run, 3000);
         assertTrue(run.out().contains("SIGKILL"), run::toString);
-        Map<String, Long> summary = summary(run, "OK");
-        assertEquals(3000, summary.get("applied") + summary.get("declined"));
-        assertEquals(0, summary.get("out-of-order"));
     }
 
     @Test
@@ -137,8 +119,7 @@ class WalletExampleTest {
     void shouldMatchTheLedgerOnPostgresql(KafkaCluster kafka, TestTopics topics) {
         PrimerRun run = wallet(kafka, topics, TestDatabases.postgres(), "--events", "2000", "--users", "40");
 
-        assertEquals(0, run.exitCode(), run::toString);
-        assertEquals(0, summary(run, "OK").get("out-of-order"));
+        assertMatchesTheLedger(run, 2000);
     }
 
     @Test
@@ -146,8 +127,7 @@ class WalletExampleTest {
         PrimerRun run = wallet(kafka, topics, TestDatabases.postgres(), "--events", "2000", "--users", "40",
                 "--batch");
 
-        assertEquals(0, run.exitCode(), run::toString);
-        assertEquals(0, summary(run, "OK").get("out-of-order"));
+        assertMatchesTheLedger(run, 2000);
         assertTrue(averageBatchSize(run) > 1, run::toString);
     }
 
@@ -189,6 +169,20 @@ class WalletExampleTest {
                 "--topic", topics.next(), "--db", db, "--timeout", "120"));
         args.addAll(List.of(options));
         return PrimerRun.of(Map.of(), args.toArray(String[]::new));
+    }
+
+    /**
+     * The checks of every correct keyed run: exit code 0, {@code wallet: OK} (every balance equals the ledger's),
+     * each event applied or declined exactly once in the database, none applied out of order.
+     *
+     * @return the summary line's numbers, for further checks
+     */
+    private static Map<String, Long> assertMatchesTheLedger(PrimerRun run, int events) {
+        assertEquals(0, run.exitCode(), run::toString);
+        Map<String, Long> summary = summary(run, "OK");
+        assertEquals(events, summary.get("applied") + summary.get("declined"), "every event recorded once");
+        assertEquals(0, summary.get("out-of-order"));
+        return summary;
     }
 
     /**
