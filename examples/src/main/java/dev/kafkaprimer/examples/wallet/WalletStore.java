@@ -26,8 +26,8 @@ import java.util.TreeMap;
  * commit, the id makes the second delivery a no-op. That is how at-least-once delivery becomes
  * exactly-once effect.
  *
- * <p>{@link #applyAll} does the same for a list of events in <em>one</em> transaction: one commit (on SQLite,
- * one sync of the file) instead of one per event, and all of the events or none of them.
+ * <p>{@link #applyAll} does the same for a list of events in <em>one</em> transaction: one commit instead of one
+ * per event (on PostgreSQL, one wait for its write-ahead log to reach the disk), and all of the events or none.
  *
  * <p>Not thread-safe: one instance (one connection) per consumer thread.
  */
