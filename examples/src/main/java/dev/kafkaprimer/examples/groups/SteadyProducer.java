@@ -95,9 +95,20 @@ final class SteadyProducer implements AutoCloseable {
 
     /** Stops writing and closes the producer, which first sends what it buffered and runs its callbacks. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         stopping.set(true);
-        thread.join(CLOSE_TIMEOUT.toMillis());
-        producer.close(CLOSE_TIMEOUT);
+        boolean interrupted = false;
+        try {
+            thread.join(CLOSE_TIMEOUT.toMillis());
+        } catch (InterruptedException e) {
+            interrupted = true;  // closed all the same below; the interrupt is kept for the caller
+        }
+        try {
+            producer.close(CLOSE_TIMEOUT);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 }

@@ -96,10 +96,17 @@ final class Reader implements AutoCloseable {
         }
     }
 
-    /** Stops the loop, which commits what it finished, and waits for it. */
+    /**
+     * Stops the loop, which commits what it finished, and waits for it. Interrupted while waiting, it returns
+     * with the interrupt kept for the caller; the loop finishes closing on its own thread.
+     */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         loop.close(CLOSE_TIMEOUT);
-        awaitStopped(CLOSE_TIMEOUT);
+        try {
+            awaitStopped(CLOSE_TIMEOUT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
