@@ -43,8 +43,8 @@ public record PartitionDetails(int partition, OptionalInt leader, List<Integer> 
     }
 
     /**
-     * @return true when some replica is not in sync: one more broker failure may then make the partition
-     *         unavailable (or, with {@code acks} below all, lose records)
+     * {@return true when some replica is not in sync: one more broker failure may then make the partition
+     * unavailable (or, with {@code acks} below all, lose records)}
      */
     public boolean isUnderReplicated() {
         return inSyncReplicas.size() < replicas.size();

@@ -32,7 +32,7 @@ public record TopicDetails(String name, List<PartitionDetails> partitions) {
                 .toList());
     }
 
-    /** @return how many partitions the topic has */
+    /** {@return how many partitions the topic has} */
     public int partitionCount() {
         return partitions.size();
     }

@@ -447,7 +447,7 @@ public final class ClientSecurity {
         return other instanceof ClientSecurity that && settings.equals(that.settings);
     }
 
-    /** @return a hash of the settings */
+    /** {@return a hash of the settings} */
     @Override
     public int hashCode() {
         return settings.hashCode();

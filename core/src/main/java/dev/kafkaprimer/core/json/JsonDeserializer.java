@@ -14,6 +14,8 @@ import org.apache.kafka.common.serialization.Deserializer;
  * {@link SerializationException}, naming the topic and the target type, with Jackson's error as cause.
  *
  * <p>Thread-safe if the mapper is not reconfigured after use.
+ *
+ * @param <T> the type values are read into
  */
 public final class JsonDeserializer<T> implements Deserializer<T> {
 

@@ -11,6 +11,8 @@ import org.apache.kafka.common.serialization.Serializer;
  * {@link SerializationException}, naming the topic and the value's type, with Jackson's error as cause.
  *
  * <p>Thread-safe if the mapper is not reconfigured after use.
+ *
+ * @param <T> the type of values written
  */
 public final class JsonSerializer<T> implements Serializer<T> {
 

@@ -26,7 +26,7 @@ public record RepartitionImpact<K>(int fromCount, int toCount, int keyCount, Lis
         movedKeys = List.copyOf(movedKeys);
     }
 
-    /** @return the share of checked keys that change partition, from 0.0 to 1.0 (0.0 when none were checked) */
+    /** {@return the share of checked keys that change partition, from 0.0 to 1.0 (0.0 when none were checked)} */
     public double movedFraction() {
         return keyCount == 0 ? 0.0 : (double) movedKeys.size() / keyCount;
     }

@@ -306,7 +306,7 @@ public final class JsonProducer<K, V> implements AutoCloseable {
         close(options.deliveryTimeout());
     }
 
-    /** @return the producer's options, secrets hidden */
+    /** {@return the producer's options, secrets hidden} */
     @Override
     public String toString() {
         return "JsonProducer{" + options + "}";

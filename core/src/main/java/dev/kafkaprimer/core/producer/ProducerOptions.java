@@ -146,65 +146,65 @@ public final class ProducerOptions {
         return client;
     }
 
-    /** @return the {@code host:port} list the producer starts from */
+    /** {@return the {@code host:port} list the producer starts from} */
     public String bootstrapServers() {
         return bootstrapServers;
     }
 
-    /** @return the client id, or empty when kafka-clients chooses one ({@code producer-1}, ...) */
+    /** {@return the client id, or empty when kafka-clients chooses one ({@code producer-1}, ...)} */
     public Optional<String> clientId() {
         return Optional.ofNullable(clientId);
     }
 
-    /** @return how many replicas must hold a record before a send succeeds */
+    /** {@return how many replicas must hold a record before a send succeeds} */
     public Acks acks() {
         return acks;
     }
 
-    /** @return whether the broker drops duplicates caused by retries */
+    /** {@return whether the broker drops duplicates caused by retries} */
     public boolean idempotence() {
         return idempotence;
     }
 
-    /** @return how batches are compressed */
+    /** {@return how batches are compressed} */
     public Compression compression() {
         return compression;
     }
 
-    /** @return how long a batch waits for more records before it is sent */
+    /** {@return how long a batch waits for more records before it is sent} */
     public Duration linger() {
         return linger;
     }
 
-    /** @return how long the producer waits for one broker answer before it retries */
+    /** {@return how long the producer waits for one broker answer before it retries} */
     public Duration requestTimeout() {
         return requestTimeout;
     }
 
-    /** @return the time from {@code send} until the record is stored or reported failed, retries included */
+    /** {@return the time from {@code send} until the record is stored or reported failed, retries included} */
     public Duration deliveryTimeout() {
         return deliveryTimeout;
     }
 
-    /** @return how long {@code send} may block the calling thread (metadata, buffer space) */
+    /** {@return how long {@code send} may block the calling thread (metadata, buffer space)} */
     public Duration maxBlock() {
         return maxBlock;
     }
 
     /**
-     * @return the security given to {@link Builder#security}, or empty: then kafka-clients' default, PLAINTEXT,
-     *         unless pass-through {@link #properties()} set {@code security.protocol}
+     * {@return the security given to {@link Builder#security}, or empty: then kafka-clients' default, PLAINTEXT,
+     * unless pass-through {@link #properties()} set {@code security.protocol}}
      */
     public Optional<ClientSecurity> security() {
         return Optional.ofNullable(security);
     }
 
-    /** @return the pass-through kafka-clients settings, in the order given; unmodifiable, secrets included */
+    /** {@return the pass-through kafka-clients settings, in the order given; unmodifiable, secrets included} */
     public Map<String, String> properties() {
         return properties;
     }
 
-    /** @return every setting, with secret values shown as {@code [hidden]} */
+    /** {@return every setting, with secret values shown as {@code [hidden]}} */
     @Override
     public String toString() {
         String passThrough = properties.entrySet().stream()
