@@ -87,9 +87,10 @@ class MutualTlsConnectionTest {
             Throwable failure = assertThrows(CompletionException.class, sent::join).getCause();
             assertInstanceOf(SslAuthenticationException.class, failure);
         }
-        // And so does an admin call
+        // And so does an admin call, whose message points at the missing key store
         try (TopicAdmin admin = TopicAdmin.connect(kafka.bootstrapServers(), noCertificate, REFUSAL_DEADLINE)) {
-            assertThrows(SslAuthenticationException.class, admin::listTopics);
+            SslAuthenticationException error = assertThrows(SslAuthenticationException.class, admin::listTopics);
+            assertTrue(error.getMessage().contains("ssl.keystore.location"), error.getMessage());
         }
         Duration took = Duration.ofNanos(System.nanoTime() - began);
 
