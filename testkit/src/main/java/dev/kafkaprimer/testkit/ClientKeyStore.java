@@ -24,6 +24,9 @@ public record ClientKeyStore(Path location, String type, Password password) {
     /**
      * Checks that no part is missing.
      *
+     * @param location the store's path
+     * @param type     the store format
+     * @param password the password of the store and of the key in it
      * @throws NullPointerException if a part is null
      */
     public ClientKeyStore {

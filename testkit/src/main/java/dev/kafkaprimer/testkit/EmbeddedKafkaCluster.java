@@ -721,6 +721,7 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
         /**
          * Formats storage, starts every node and waits until all brokers have registered.
          *
+         * @return the running cluster, which the caller closes
          * @throws IllegalStateException if SASL users were added without a SASL protocol, or client certificates
          *         were required with a protocol other than SSL (the message names it); or if the cluster does not
          *         come up within the startup timeout, in which case whatever had started is stopped and its data
