@@ -50,7 +50,10 @@ import org.slf4j.LoggerFactory;
  * throwaway CA that {@code keytool} makes at start; SASL users are written into the cluster's first metadata for
  * SCRAM and into the listener's JAAS settings for PLAIN. Brokers replicate over a second, PLAINTEXT listener on
  * loopback ({@link #plaintextBootstrapServers()}), and controllers keep theirs: only what clients see changes.
- * {@link #clientProperties()} is what a client needs to get in.
+ * With {@link Builder#requireClientCertificates()} an SSL listener also demands a certificate from each client
+ * ({@code ssl.client.auth=required}, mutual TLS): the same CA issues one for {@code CN=kafka-primer-client}
+ * ({@link #clientKeyStore()}), and a client without it is refused during the TLS handshake.
+ * {@link #clientProperties()} is what a client needs to get in, that certificate included.
  *
  * <pre>{@code
  * try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.builder().security(SecurityProtocol.SASL_SSL).start()) {
@@ -82,6 +85,8 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
     private static final List<String> SASL_MECHANISMS = List.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512");
     private static final String PLAIN_LOGIN_MODULE = "org.apache.kafka.common.security.plain.PlainLoginModule";
     private static final String SCRAM_LOGIN_MODULE = "org.apache.kafka.common.security.scram.ScramLoginModule";
+    /** The broker setting for client certificates; its constant lives in a kafka-clients internals package. */
+    private static final String CLIENT_AUTH_SETTING = "ssl.client.auth";
 
     private final Path dataDirectory;
     private final Map<Integer, EmbeddedNode> nodes;
@@ -92,6 +97,7 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
     private final int brokerCount;
     private final SecurityProtocol securityProtocol;
     private final List<SaslUser> saslUsers;
+    private final boolean requireClientCertificates;
     private TlsFiles tls;
     private Duration startupTime = Duration.ZERO;
     private boolean closed;
@@ -101,6 +107,7 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
         this.startupTimeout = builder.startupTimeout;
         this.securityProtocol = builder.securityProtocol;
         this.saslUsers = List.copyOf(builder.saslUsers);
+        this.requireClientCertificates = builder.requireClientCertificates;
         try {
             this.dataDirectory = Files.createTempDirectory("kafka-primer-");
         } catch (IOException e) {
@@ -160,6 +167,16 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
         return Optional.ofNullable(tls).map(TlsFiles::trustStore);
     }
 
+    /**
+     * The key store with the client certificate that a listener built with
+     * {@link Builder#requireClientCertificates()} demands.
+     *
+     * @return the client's key store, or empty when the client listener does not ask for client certificates
+     */
+    public Optional<ClientKeyStore> clientKeyStore() {
+        return Optional.ofNullable(tls).flatMap(TlsFiles::clientKeyStore);
+    }
+
     /** The users the SASL listener accepts (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512); empty without SASL. */
     public List<SaslUser> saslUsers() {
         return saslUsers;
@@ -167,9 +184,13 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
 
     /**
      * What a kafka-clients client needs besides {@code bootstrap.servers} to connect to {@link #bootstrapServers()}:
-     * {@code security.protocol}; for TLS the trust store; for SASL the mechanism SCRAM-SHA-512 and a JAAS line
-     * with the first of {@link #saslUsers()}. Passwords are {@link Password}s, which kafka-clients takes as they
-     * are and which print as {@code [hidden]}.
+     * {@code security.protocol}; for TLS the trust store; for mutual TLS also the key store with the client
+     * certificate ({@code ssl.keystore.*} and {@code ssl.key.password}); for SASL the mechanism SCRAM-SHA-512 and
+     * a JAAS line with the first of {@link #saslUsers()}. Passwords are {@link Password}s, which kafka-clients
+     * takes as they are and which print as {@code [hidden]}.
+     *
+     * <p>To see what a client without a certificate gets, copy the map and remove the keys that start with
+     * {@code ssl.key} ({@code ssl.keystore.*} and {@code ssl.key.password}).
      *
      * @return an unmodifiable map, in the order a {@code client.properties} file would list them
      */
@@ -180,6 +201,12 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
             client.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, trust.location().toString());
             client.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, trust.type());
             client.put(SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, trust.password());
+        });
+        clientKeyStore().ifPresent(key -> {
+            client.put(SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG, key.location().toString());
+            client.put(SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, key.type());
+            client.put(SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG, key.password());
+            client.put(SslConfigs.SSL_KEY_PASSWORD_CONFIG, key.password());  // PKCS12: the store's password
         });
         if (!saslUsers.isEmpty()) {
             SaslUser user = saslUsers.get(0);
@@ -312,7 +339,8 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
     public String toString() {
         return "EmbeddedKafkaCluster{brokers=" + brokerIds() + ", controllers=" + controllerIds()
                 + ", bootstrapServers=" + bootstrapServers()
-                + (securityProtocol == SecurityProtocol.PLAINTEXT ? "" : " (" + securityProtocol + ")") + "}";
+                + (securityProtocol == SecurityProtocol.PLAINTEXT ? "" : " (" + securityProtocol
+                        + (requireClientCertificates ? ", client certificates required" : "") + ")") + "}";
     }
 
     private void startAll() {
@@ -352,7 +380,8 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
 
     /**
      * Broker settings for a secured client listener, all prefixed with {@code listener.name.<listener>.} so they
-     * apply to it alone. TLS: the key store with the certificate the throwaway CA signed. SASL: the mechanisms, and
+     * apply to it alone. TLS: the key store with the certificate the throwaway CA signed; for mutual TLS also a
+     * trust store with that CA, against which the broker checks client certificates. SASL: the mechanisms, and
      * for PLAIN the users and passwords themselves (PLAIN checks them against this list; SCRAM checks the salted
      * credentials stored in the cluster metadata, see {@link #scramArguments()}).
      */
@@ -363,11 +392,21 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
         }
         String prefix = "listener.name." + EmbeddedNode.clientListener(securityProtocol).toLowerCase(Locale.ROOT) + ".";
         if (securityProtocol == SecurityProtocol.SSL || securityProtocol == SecurityProtocol.SASL_SSL) {
-            tls = TlsFiles.create(dataDirectory.resolve("tls"));
+            tls = TlsFiles.create(dataDirectory.resolve("tls"), requireClientCertificates);
             settings.put(prefix + SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG, tls.brokerKeyStore().toString());
             settings.put(prefix + SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, "PKCS12");
             settings.put(prefix + SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG, tls.brokerKeyStorePassword().value());
             settings.put(prefix + SslConfigs.SSL_KEY_PASSWORD_CONFIG, tls.brokerKeyStorePassword().value());
+        }
+        if (requireClientCertificates) {
+            // The broker trusts what the clients trust, the throwaway CA, so the certificate it issued gets in.
+            TrustStore trust = tls.trustStore();
+            settings.put(prefix + SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, trust.location().toString());
+            settings.put(prefix + SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, trust.type());
+            settings.put(prefix + SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, trust.password().value());
+            // "required": no certificate, no connection. ("requested" would let such clients in anonymously.)
+            // Only this listener: brokers and controllers keep talking over their PLAINTEXT ones.
+            settings.put(prefix + CLIENT_AUTH_SETTING, "required");
         }
         if (securityProtocol == SecurityProtocol.SASL_SSL || securityProtocol == SecurityProtocol.SASL_PLAINTEXT) {
             settings.put(prefix + "sasl.enabled.mechanisms", String.join(",", SASL_MECHANISMS));
@@ -542,6 +581,7 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
         private final Map<String, String> brokerProperties = new LinkedHashMap<>();
         private SecurityProtocol securityProtocol = SecurityProtocol.PLAINTEXT;
         private final List<SaslUser> saslUsers = new ArrayList<>();
+        private boolean requireClientCertificates;
 
         private Builder() {
         }
@@ -606,7 +646,8 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
          * <ul>
          *   <li>{@code SSL}: TLS with a certificate for {@code 127.0.0.1} and {@code localhost}, signed by a
          *       throwaway CA made with the JDK's {@code keytool} at start (a few seconds); clients need
-         *       {@link EmbeddedKafkaCluster#trustStore()}.</li>
+         *       {@link EmbeddedKafkaCluster#trustStore()}, and with {@link #requireClientCertificates()} a
+         *       certificate of their own.</li>
          *   <li>{@code SASL_SSL}: the same TLS, and a user name and password checked with PLAIN, SCRAM-SHA-256 or
          *       SCRAM-SHA-512 (users: {@link #saslUser}).</li>
          *   <li>{@code SASL_PLAINTEXT}: the same users without TLS, so passwords (with PLAIN) cross the network in
@@ -649,6 +690,22 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
         }
 
         /**
+         * Makes the {@code SSL} client listener demand a certificate from every client, signed by the cluster's
+         * CA: mutual TLS, the broker setting {@code ssl.client.auth=required}. The CA issues one client
+         * certificate at start ({@link EmbeddedKafkaCluster#clientKeyStore()}), and
+         * {@link EmbeddedKafkaCluster#clientProperties()} includes it. A client without one is refused during the
+         * TLS handshake. Only the client listener asks; brokers and controllers talk over PLAINTEXT as before.
+         *
+         * <p>Only for {@code security(SSL)}; {@link #start()} checks, so the two calls may come in either order.
+         *
+         * @return this builder
+         */
+        public Builder requireClientCertificates() {
+            this.requireClientCertificates = true;
+            return this;
+        }
+
+        /**
          * How long {@link #start()} and {@link #restartNode} wait for brokers to register. Default 90 s.
          *
          * @throws IllegalArgumentException if not positive
@@ -664,8 +721,11 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
         /**
          * Formats storage, starts every node and waits until all brokers have registered.
          *
-         * @throws IllegalStateException if the cluster does not come up within the startup timeout; whatever
-         *         had started is stopped and its data deleted
+         * @return the running cluster, which the caller closes
+         * @throws IllegalStateException if SASL users were added without a SASL protocol, or client certificates
+         *         were required with a protocol other than SSL (the message names it); or if the cluster does not
+         *         come up within the startup timeout, in which case whatever had started is stopped and its data
+         *         deleted
          */
         public EmbeddedKafkaCluster start() {
             boolean sasl = securityProtocol == SecurityProtocol.SASL_SSL
@@ -673,6 +733,10 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
             if (!sasl && !saslUsers.isEmpty()) {
                 throw new IllegalStateException("SASL users were added, but the client listener is "
                         + securityProtocol + "; choose security(SASL_SSL) or security(SASL_PLAINTEXT)");
+            }
+            if (requireClientCertificates && securityProtocol != SecurityProtocol.SSL) {
+                throw new IllegalStateException("client certificates were required, but the client listener is "
+                        + securityProtocol + "; choose security(SSL)");
             }
             if (sasl && saslUsers.isEmpty()) {
                 saslUsers.add(SaslUser.of(DEFAULT_SASL_USER, TlsFiles.randomSecret()));

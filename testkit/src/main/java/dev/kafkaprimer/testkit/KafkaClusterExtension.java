@@ -54,12 +54,14 @@ public final class KafkaClusterExtension implements ParameterResolver {
                 .orElseThrow(() -> new ExtensionConfigurationException(
                         testClass.getName() + " must be annotated with @WithKafkaCluster"));
         List<String> properties = Arrays.asList(settings.brokerProperties());
-        String key = "cluster:" + settings.nodes() + ":" + properties + ":" + settings.security();
+        String key = "cluster:" + settings.nodes() + ":" + properties + ":" + settings.security()
+                + (settings.clientCertificates() ? ":client-certificates" : "");
         ExtensionContext owner = settings.lifecycle() == WithKafkaCluster.Lifecycle.SHARED
                 ? context.getRoot()
                 : classContext(context);
         return owner.getStore(NAMESPACE).getOrComputeIfAbsent(key,
-                ignored -> start(settings.nodes(), properties, settings.security()), KafkaCluster.class);
+                ignored -> start(settings.nodes(), properties, settings.security(), settings.clientCertificates()),
+                KafkaCluster.class);
     }
 
     private static ExtensionContext classContext(ExtensionContext context) {
@@ -70,9 +72,11 @@ public final class KafkaClusterExtension implements ParameterResolver {
         return current;
     }
 
-    private static KafkaCluster start(int nodes, List<String> properties, SecurityProtocol security) {
+    private static KafkaCluster start(int nodes, List<String> properties, SecurityProtocol security,
+                                      boolean clientCertificates) {
         String broker = System.getenv().getOrDefault(BROKER_ENV, "embedded");
-        boolean plain = nodes == 1 && properties.isEmpty() && security == SecurityProtocol.PLAINTEXT;
+        boolean plain = nodes == 1 && properties.isEmpty() && security == SecurityProtocol.PLAINTEXT
+                && !clientCertificates;
         if (broker.equalsIgnoreCase("testcontainers")) {
             if (plain && ContainerKafkaCluster.isDockerAvailable()) {
                 return ContainerKafkaCluster.start(ContainerKafkaCluster.NOTE_IMAGE);
@@ -87,6 +91,9 @@ public final class KafkaClusterExtension implements ParameterResolver {
                     + broker + "'");
         }
         EmbeddedKafkaCluster.Builder builder = EmbeddedKafkaCluster.builder().nodes(nodes).security(security);
+        if (clientCertificates) {
+            builder.requireClientCertificates();
+        }
         for (String property : properties) {
             int equals = property.indexOf('=');
             if (equals < 1) {

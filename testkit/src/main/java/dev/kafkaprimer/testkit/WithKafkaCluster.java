@@ -52,6 +52,14 @@ public @interface WithKafkaCluster {
      */
     SecurityProtocol security() default SecurityProtocol.PLAINTEXT;
 
+    /**
+     * Whether the client listener demands a client certificate (mutual TLS; see
+     * {@link EmbeddedKafkaCluster.Builder#requireClientCertificates()}); only with {@code security = SSL}. Tests
+     * find the certificate in {@link EmbeddedKafkaCluster#clientKeyStore()} and
+     * {@link EmbeddedKafkaCluster#clientProperties()}.
+     */
+    boolean clientCertificates() default false;
+
     /** Whether the cluster is shared across test classes or owned by one class. */
     Lifecycle lifecycle() default Lifecycle.SHARED;
 

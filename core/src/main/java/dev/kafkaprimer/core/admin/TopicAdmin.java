@@ -47,8 +47,8 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  *
  * <p><b>Security mistakes</b> (see {@link ClientSecurity}) show up on the first call: a wrong password as
  * {@code SaslAuthenticationException}, a broker certificate the client does not trust as
- * {@code SslAuthenticationException} (with a hint about the trust store), both at once rather than after the
- * deadline. A PLAINTEXT client on a TLS listener gets nothing it can read, so that one is a
+ * {@code SslAuthenticationException} (with a hint about the trust store, and the key store a broker that requires
+ * client certificates checks), both at once rather than after the deadline. A PLAINTEXT client on a TLS listener gets nothing it can read, so that one is a
  * {@link TimeoutException} at the deadline, whose message suggests the listener may need SSL or SASL.
  *
  * <pre>{@code
@@ -382,7 +382,9 @@ public final class TopicAdmin implements AutoCloseable {
                 throw new SslAuthenticationException(what + ": the TLS handshake with " + bootstrapServers
                         + " failed (" + rootMessage(handshake) + "). Does the trust store (ssl.truststore.location)"
                         + " hold the CA that signed the broker's certificate, and was that certificate issued for"
-                        + " the host name in bootstrap.servers?", handshake);
+                        + " the host name in bootstrap.servers? And if the broker requires client certificates"
+                        + " (ssl.client.auth=required), does the key store (ssl.keystore.location) hold one signed"
+                        + " by a CA the broker trusts?", handshake);
             }
             throw cause instanceof KafkaException kafka ? kafka : new KafkaException(what + " failed", cause);
         } catch (java.util.concurrent.TimeoutException e) {

@@ -56,7 +56,8 @@ import org.apache.kafka.common.security.auth.SecurityProtocol;
  * protocol, a trust store file that does not exist, {@code ssl.*} settings with a protocol without TLS, a SCRAM
  * mechanism with the PLAIN login module, a setting that is not a security setting. What only the broker can
  * tell fails on the first request, and is not retried: a wrong password as {@code SaslAuthenticationException},
- * a certificate the trust store does not vouch for as {@code SslAuthenticationException}. A PLAINTEXT client
+ * a certificate the trust store does not vouch for as {@code SslAuthenticationException}, and so is a missing
+ * client certificate at a broker that requires one (the broker ends the handshake). A PLAINTEXT client
  * talking to a TLS listener gets no answer it understands, so it sees a {@code TimeoutException}; the library's
  * own clients then say that the listener may need SSL or SASL.
  *
@@ -213,7 +214,8 @@ public final class ClientSecurity {
 
     /**
      * This security with a key store: the client's own private key and certificate, which a broker that sets
-     * {@code ssl.client.auth=required} checks (mutual TLS).
+     * {@code ssl.client.auth=required} checks (mutual TLS). Without one, such a broker ends the TLS handshake and
+     * the first request fails with {@code SslAuthenticationException}, not retried.
      *
      * @param keystore      a PKCS12 ({@code .p12}, {@code .pfx}) or JKS ({@code .jks}) file
      * @param storePassword the key store's password
