@@ -47,9 +47,10 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  *
  * <p><b>Security mistakes</b> (see {@link ClientSecurity}) show up on the first call: a wrong password as
  * {@code SaslAuthenticationException}, a broker certificate the client does not trust as
- * {@code SslAuthenticationException} (with a hint about the trust store, and the key store a broker that requires
- * client certificates checks), both at once rather than after the deadline. A PLAINTEXT client on a TLS listener gets nothing it can read, so that one is a
- * {@link TimeoutException} at the deadline, whose message suggests the listener may need SSL or SASL.
+ * {@code SslAuthenticationException} (with a hint about the trust store, and about the key store that a broker
+ * requiring client certificates checks), both at once rather than after the deadline. A PLAINTEXT client on a
+ * TLS listener gets nothing it can read, so that one is a {@link TimeoutException} at the deadline, whose
+ * message suggests the listener may need SSL or SASL.
  *
  * <pre>{@code
  * try (TopicAdmin admin = TopicAdmin.connect("localhost:9092")) {

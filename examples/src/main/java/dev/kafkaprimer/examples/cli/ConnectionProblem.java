@@ -40,7 +40,9 @@ public final class ConnectionProblem {
         if (cause instanceof SslAuthenticationException) {
             return "the TLS handshake with " + servers + " failed (" + rootMessage(cause) + "). Does the trust store"
                     + " (ssl.truststore.location) hold the CA that signed the broker's certificate, and was it"
-                    + " issued for the host name in " + ExampleOptions.BOOTSTRAP_SERVER + "?";
+                    + " issued for the host name in " + ExampleOptions.BOOTSTRAP_SERVER + "? If the broker requires"
+                    + " client certificates (ssl.client.auth=required), does the key store (ssl.keystore.location)"
+                    + " hold one signed by a CA it trusts?";
         }
         String noAnswer = "no Kafka broker answered at " + servers + " within " + deadline.toSeconds()
                 + " s. Is a broker running there?";
