@@ -28,8 +28,14 @@ import org.apache.kafka.common.security.auth.SecurityProtocol;
  * when the broker stops. Its path is printed, and its content with the passwords shown as {@code [hidden]}: the
  * passwords are in the file, which {@code --command-config} (ours and Kafka's tools') reads, never on the screen
  * or in a log.
+ *
+ * <p>With {@code --security ssl --client-certificates} the listener also demands a certificate from each client
+ * (mutual TLS, {@code ssl.client.auth=required}); the same throwaway CA issues one at start, and
+ * {@code client.properties} names the key store that holds it ({@code ssl.keystore.*}).
  */
 public final class BrokerExample implements Example {
+
+    private static final String CLIENT_CERTIFICATES = "--client-certificates";
 
     @Override
     public String name() {
@@ -48,7 +54,9 @@ public final class BrokerExample implements Example {
                 .value("--port", "P", "9092", "client port of broker 1; broker n listens on P+n-1 (0: any free)")
                 .value("--seconds", "S", "0", "stop by itself after S seconds (0: run until Ctrl-C)")
                 .value("--security", "PROTOCOL", "plaintext", "the client listener: plaintext, ssl (TLS), sasl_ssl"
-                        + " (TLS and a user, SCRAM or PLAIN) or sasl_plaintext; writes client.properties");
+                        + " (TLS and a user, SCRAM or PLAIN) or sasl_plaintext; writes client.properties")
+                .flag(CLIENT_CERTIFICATES, "with --security ssl: the broker also requires a client certificate"
+                        + " (mutual TLS); client.properties gets a key store holding one");
     }
 
     @Override
@@ -63,10 +71,15 @@ public final class BrokerExample implements Example {
         int port = args.integer("--port", 0, 65_535);
         int seconds = args.integer("--seconds", 0, Integer.MAX_VALUE);
         SecurityProtocol security = protocol(args.string("--security"));
+        boolean clientCertificates = clientCertificates(args, security);
         out.println("Starting " + nodes + " embedded Kafka " + KafkaVersion.current() + " broker(s)"
                 + (security == SecurityProtocol.PLAINTEXT ? "" : " with a " + security + " client listener") + "...");
-        EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.builder().nodes(nodes).port(port).security(security)
-                .start();
+        EmbeddedKafkaCluster.Builder builder = EmbeddedKafkaCluster.builder().nodes(nodes).port(port)
+                .security(security);
+        if (clientCertificates) {
+            builder.requireClientCertificates();
+        }
+        EmbeddedKafkaCluster cluster = builder.start();
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             cluster.close();
@@ -112,6 +125,11 @@ public final class BrokerExample implements Example {
             Path file = cluster.dataDirectory().resolve("client.properties");
             ClientPropertiesText.write(file, cluster.clientProperties());
             out.println("  client listener: " + security + describeSecurity(cluster) + ".");
+            if (cluster.clientKeyStore().isPresent()) {
+                out.println("  The broker requires a client certificate (mutual TLS): it refuses a client that has"
+                        + " none. The key store in client.properties (ssl.keystore.*) holds one signed by the same"
+                        + " throwaway CA.");
+            }
             out.println("  (brokers replicate over PLAINTEXT on loopback, at " + cluster.plaintextBootstrapServers()
                     + "; clients use the address above.)");
             out.println("Client settings written to " + file + " (readable by you only; deleted when the broker"
@@ -127,6 +145,20 @@ public final class BrokerExample implements Example {
         return Arrays.stream(SecurityProtocol.values()).filter(p -> p.name.equalsIgnoreCase(given.trim()))
                 .findFirst().orElseThrow(() -> new UsageException("--security must be one of plaintext, ssl,"
                         + " sasl_ssl, sasl_plaintext, was '" + given + "'"));
+    }
+
+    /**
+     * Whether {@code --client-certificates} was given. Checked here, before anything starts, so that the mistake
+     * is a usage error naming the flags rather than the testkit's IllegalStateException.
+     */
+    private static boolean clientCertificates(ParsedOptions args, SecurityProtocol security) {
+        boolean wanted = args.flag(CLIENT_CERTIFICATES);
+        if (wanted && security != SecurityProtocol.SSL) {
+            throw new UsageException(CLIENT_CERTIFICATES + " needs --security ssl (the embedded broker asks for"
+                    + " client certificates on an SSL listener only), was --security "
+                    + args.string("--security").trim());
+        }
+        return wanted;
     }
 
     private static String describeSecurity(EmbeddedKafkaCluster cluster) {
