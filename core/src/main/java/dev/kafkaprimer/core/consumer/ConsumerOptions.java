@@ -14,7 +14,9 @@ import java.util.stream.Collectors;
 
 import dev.kafkaprimer.core.config.ClientSecurity;
 import dev.kafkaprimer.core.config.SecretMasking;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.GroupProtocol;
 
 /**
@@ -347,6 +349,18 @@ public final class ConsumerOptions {
      */
     public int maxPendingRecords() {
         return maxPendingRecords;
+    }
+
+    /**
+     * Subscribes {@code consumer} to what these options name, a pattern or a list of topics, with
+     * {@code listener} told of every rebalance. Both engines subscribe this way.
+     */
+    void subscribe(Consumer<?, ?> consumer, ConsumerRebalanceListener listener) {
+        if (topicPattern != null) {
+            consumer.subscribe(topicPattern, listener);
+        } else {
+            consumer.subscribe(topics, listener);
+        }
     }
 
     /**

@@ -64,7 +64,7 @@ final class LoopEngine<V> {
     void run() {
         Throwable failure = null;
         try {
-            subscribe();
+            options.subscribe(consumer, ownership);
             while (!control.isClosing()) {
                 applySeekRequests();
                 processAll(consumer.poll(options.pollTimeout()));
@@ -79,14 +79,6 @@ final class LoopEngine<V> {
             failure = e;
         }
         shutDown(failure);
-    }
-
-    private void subscribe() {
-        if (options.topicPattern().isPresent()) {
-            consumer.subscribe(options.topicPattern().get(), ownership);
-        } else {
-            consumer.subscribe(options.topics(), ownership);
-        }
     }
 
     /** Hands records over partition by partition, in offset order, stopping early when closing. */

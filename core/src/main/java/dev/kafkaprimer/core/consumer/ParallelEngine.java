@@ -130,7 +130,7 @@ final class ParallelEngine<V> {
     void run() {
         Throwable failure = null;
         try {
-            subscribe();
+            options.subscribe(consumer, new Rebalance());
             while (!control.isClosing() && stopped == null && workerFailure == null) {
                 applySeekRequests();
                 applyBackpressure();
@@ -152,15 +152,6 @@ final class ParallelEngine<V> {
             failure = e;
         }
         shutDown(failure);
-    }
-
-    private void subscribe() {
-        ConsumerRebalanceListener listener = new Rebalance();
-        if (options.topicPattern().isPresent()) {
-            consumer.subscribe(options.topicPattern().get(), listener);
-        } else {
-            consumer.subscribe(options.topics(), listener);
-        }
     }
 
     /** Zero while workers may report (their outcomes are awaited after the poll), else up to the next retry. */
