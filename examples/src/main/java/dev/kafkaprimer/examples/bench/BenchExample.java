@@ -43,12 +43,12 @@ public final class BenchExample implements Example {
     public ExampleOptions options() {
         return new ExampleOptions()
                 .flag("--quick", "a short run, under a minute (smaller sizes, 3 rounds; noisier numbers)")
-                .value("--records", "N", null,
+                .integer("--records", "N", null, 100, 5_000_000,
                         "records per producer and consumer run (default 500000; 50000 with --quick)")
-                .value("--value-bytes", "N", "200", "size of each JSON value, about")
-                .value("--rounds", "N", null, "measured rounds per comparison, at least 3; an even number"
+                .integer("--value-bytes", "N", "200", 64, 1_000_000, "size of each JSON value, about")
+                .integer("--rounds", "N", null, 3, 100, "measured rounds per comparison, at least 3; an even number"
                         + " lets each side go first equally often (default 6; 3 with --quick)")
-                .value("--wallet-events", "N", null,
+                .integer("--wallet-events", "N", null, 0, 10_000_000,
                         "events of the wallet run, 0 to skip it (default 100000; 5000 with --quick)")
                 .flag("--skip-startup", "skip the cluster start-up and hello measurements")
                 .value("--json", "FILE", null, "also write the JSON line to FILE");

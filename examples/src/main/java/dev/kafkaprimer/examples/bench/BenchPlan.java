@@ -27,19 +27,19 @@ record BenchPlan(boolean quick, int records, int valueBytes, int warmUps, int ro
 
     static BenchPlan from(ParsedOptions args) {
         boolean quick = args.flag("--quick");
-        int records = orDefault(args, "--records", 100, 5_000_000, quick ? 50_000 : 500_000);
+        int records = orDefault(args, "--records", quick ? 50_000 : 500_000);
         return new BenchPlan(quick,
                 records,
-                args.integer("--value-bytes", 64, 1_000_000),
+                args.integer("--value-bytes"),
                 // Throughput here still climbs over the first few million records (the JIT, in the clients and in
                 // the embedded broker alike): a full run warms up for three rounds, a quick one for one.
                 quick ? 1 : 3,
-                orDefault(args, "--rounds", 3, 100, quick ? 3 : 6),
+                orDefault(args, "--rounds", quick ? 3 : 6),
                 Math.min(records, quick ? 1_000 : 5_000),
                 LATENCY_RATE,
                 quick ? 1 : 3,
                 args.flag("--skip-startup"),
-                orDefault(args, "--wallet-events", 0, 10_000_000, quick ? 5_000 : 100_000));
+                orDefault(args, "--wallet-events", quick ? 5_000 : 100_000));
     }
 
     /** How long one run may take before the bench gives up: generous, only a hang should reach it. */
@@ -47,7 +47,7 @@ record BenchPlan(boolean quick, int records, int valueBytes, int warmUps, int ro
         return Duration.ofSeconds(60 + records / 2_000);
     }
 
-    private static int orDefault(ParsedOptions args, String name, int min, int max, int otherwise) {
-        return args.value(name).isPresent() ? args.integer(name, min, max) : otherwise;
+    private static int orDefault(ParsedOptions args, String name, int otherwise) {
+        return args.value(name).isPresent() ? args.integer(name) : otherwise;
     }
 }

@@ -50,11 +50,12 @@ public final class BrokerExample implements Example {
     @Override
     public ExampleOptions options() {
         return new ExampleOptions()
-                .value("--nodes", "N", "1", "number of brokers (more than 1 adds a 3-controller quorum)")
-                .value("--port", "P", "9092", "client port of broker 1; broker n listens on P+n-1 (0: any free)")
-                .value("--seconds", "S", "0", "stop by itself after S seconds (0: run until Ctrl-C)")
+                .integer("--nodes", "N", "1", 1, 9, "number of brokers (more than 1 adds a 3-controller quorum)")
+                .integer("--port", "P", "9092", 0, 65_535, "client port of broker 1; broker n listens on P+n-1 (0: any free)")
+                .integer("--seconds", "S", "0", 0, Integer.MAX_VALUE, "stop by itself after S seconds (0: run until Ctrl-C)")
                 .value("--security", "PROTOCOL", "plaintext", "the client listener: plaintext, ssl (TLS), sasl_ssl"
-                        + " (TLS and a user, SCRAM or PLAIN) or sasl_plaintext; writes client.properties")
+                        + " (TLS and a user, SCRAM or PLAIN) or sasl_plaintext; writes client.properties",
+                        (option, value) -> protocol(value))
                 .flag(CLIENT_CERTIFICATES, "with --security ssl: the broker also requires a client certificate"
                         + " (mutual TLS); client.properties gets a key store holding one");
     }
@@ -67,9 +68,9 @@ public final class BrokerExample implements Example {
     @Override
     public int run(ParsedOptions args, KafkaConnection unused, PrintStream out)
             throws InterruptedException, IOException {
-        int nodes = args.integer("--nodes", 1, 9);
-        int port = args.integer("--port", 0, 65_535);
-        int seconds = args.integer("--seconds", 0, Integer.MAX_VALUE);
+        int nodes = args.integer("--nodes");
+        int port = args.integer("--port");
+        int seconds = args.integer("--seconds");
         SecurityProtocol security = protocol(args.string("--security"));
         boolean clientCertificates = clientCertificates(args, security);
         out.println("Starting " + nodes + " embedded Kafka " + KafkaVersion.current() + " broker(s)"

@@ -36,13 +36,24 @@ public interface Example {
     }
 
     /**
+     * Checks what one option's rule cannot ({@link ExampleOptions} checks each value by itself): options that
+     * only go together, a database that must be reachable. Called before any broker starts or topic is made.
+     *
+     * @throws UsageException         for a command line that cannot run as written (exit code 2)
+     * @throws ExampleFailedException for something outside that cannot be reached (exit code 1)
+     */
+    default void checkBeforeStart(ParsedOptions args) {
+    }
+
+    /**
      * Runs the example.
      *
      * @param args  the parsed options
      * @param kafka where the cluster is; null when {@link #embeddedNodes()} is 0
      * @param out   where to tell the story
      * @return the process exit code: 0 for success, 1 when the example ran but failed
-     * @throws Exception anything unexpected; {@link Primer} prints it and exits with 1
+     * @throws ExampleFailedException an outcome the user can act on (a deadline passed): one line, exit code 1
+     * @throws Exception anything unexpected; {@link Primer} prints it on one line and exits with 1
      */
     int run(ParsedOptions args, KafkaConnection kafka, PrintStream out) throws Exception;
 }

@@ -1,6 +1,7 @@
 package dev.kafkaprimer.examples.cli;
 
 import java.io.PrintStream;
+import java.time.Duration;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -8,11 +9,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 import dev.kafkaprimer.core.config.ClientSecurity;
 import dev.kafkaprimer.testkit.EmbeddedKafkaCluster;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.security.auth.SecurityProtocol;
 
@@ -50,10 +55,14 @@ public final class KafkaConnection implements AutoCloseable {
     /**
      * Connects as the command line and environment say, telling {@code out} which it is.
      *
-     * @throws UsageException if the given address does not look like {@code HOST:PORT[,HOST:PORT...]}, or the
-     *                        security settings are wrong or given for the embedded broker
+     * @param connectDeadline how long a given cluster has to answer a first request
+     * @throws UsageException if the given address does not look like {@code HOST:PORT[,HOST:PORT...]} or does not
+     *                        resolve, or the security settings are wrong or given for the embedded broker
+     * @throws ExampleFailedException if a given cluster does not answer within {@code connectDeadline}, or refuses
+     *                        the login or the TLS handshake; the message says which and what to check
      */
-    static KafkaConnection open(ParsedOptions options, Map<String, String> env, Example example, PrintStream out) {
+    static KafkaConnection open(ParsedOptions options, Map<String, String> env, Example example,
+                                Duration connectDeadline, PrintStream out) {
         Optional<String> given = options.value(ExampleOptions.BOOTSTRAP_SERVER);
         String source = ExampleOptions.BOOTSTRAP_SERVER;
         if (given.isEmpty() && env.get(ENV) != null && !env.get(ENV).isBlank()) {
@@ -62,11 +71,14 @@ public final class KafkaConnection implements AutoCloseable {
         }
         Optional<String> commandConfig = options.value(ExampleOptions.COMMAND_CONFIG);
         if (given.isPresent()) {
-            String servers = checkAddress(source, given.get().trim());
+            String servers = given.get().trim();
+            BootstrapAddress.check(source, servers);
             ClientSecurity security = security(commandConfig, env);
             out.println("Using the Kafka cluster at " + servers + " (from " + source + ")"
                     + (security.protocol() == SecurityProtocol.PLAINTEXT ? "." : ", " + describe(security) + "."));
-            return new KafkaConnection(servers, security, null);
+            KafkaConnection connection = new KafkaConnection(servers, security, null);
+            connection.awaitAnswer(connectDeadline);
+            return connection;
         }
         if (commandConfig.isPresent()) {
             throw new UsageException(ExampleOptions.COMMAND_CONFIG + " is for a cluster given with "
@@ -92,6 +104,22 @@ public final class KafkaConnection implements AutoCloseable {
                     + " variables: the embedded broker takes PLAINTEXT.)");
         }
         return new KafkaConnection(cluster.bootstrapServers(), ClientSecurity.plaintext(), cluster);
+    }
+
+    /**
+     * Asks the given cluster who its brokers are, so that every example meets an unreachable or misconfigured
+     * cluster the same way, at once and in one line, instead of in its first producer or consumer call after
+     * that client's own, longer timeouts.
+     */
+    private void awaitAnswer(Duration deadline) {
+        try (Admin admin = Admin.create(adminProperties(deadline))) {
+            admin.describeCluster().nodes().get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new ExampleFailedException(ConnectionProblem.explain(e, this, deadline), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ExampleFailedException("interrupted while waiting for " + bootstrapServers + " to answer", e);
+        }
     }
 
     /** The {@code bootstrap.servers} value for clients. */
@@ -123,9 +151,13 @@ public final class KafkaConnection implements AutoCloseable {
      *
      * @return a new, modifiable map
      */
-    public Map<String, Object> adminProperties(java.time.Duration apiTimeout) {
+    public Map<String, Object> adminProperties(Duration apiTimeout) {
         Map<String, Object> admin = new LinkedHashMap<>(clientProperties());
         admin.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) apiTimeout.toMillis());
+        // A single request may not outlast the call's deadline (the Admin client refuses a shorter
+        // default.api.timeout.ms than request.timeout.ms, 30 s unless set).
+        admin.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG,
+                (int) Math.max(1, Math.min(30_000, apiTimeout.toMillis() / 2)));
         return admin;
     }
 
@@ -167,25 +199,5 @@ public final class KafkaConnection implements AutoCloseable {
                 + (security.clientProperties().containsKey(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG)
                         ? ", trusting " + security.clientProperties().get(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG)
                         : security.usesTls() ? ", trusting the JDK's certificate authorities" : "");
-    }
-
-    private static String checkAddress(String source, String servers) {
-        for (String server : servers.split(",")) {
-            int colon = server.lastIndexOf(':');
-            boolean ok = colon > 0 && colon < server.length() - 1;
-            if (ok) {
-                try {
-                    int port = Integer.parseInt(server.substring(colon + 1).trim());
-                    ok = port > 0 && port <= 65_535;
-                } catch (NumberFormatException e) {
-                    ok = false;
-                }
-            }
-            if (!ok) {
-                throw new UsageException(source + " must look like HOST:PORT (e.g. localhost:9092), was '"
-                        + servers + "'");
-            }
-        }
-        return servers;
     }
 }

@@ -1,10 +1,16 @@
 package dev.kafkaprimer.examples.cli;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-/** The options of one run, defaults filled in. Typed getters fail with a {@link UsageException} naming the value. */
+/**
+ * The options of one run, defaults filled in, every given value already checked by its option's rule
+ * ({@link ExampleOptions}). The typed getters convert; a getter for an option the example did not declare with
+ * that type fails with a {@link UsageException} naming the value.
+ */
 public final class ParsedOptions {
 
     private final Map<String, String> values;
@@ -25,22 +31,29 @@ public final class ParsedOptions {
         return value(name).orElseThrow(() -> new UsageException("option " + name + " is required"));
     }
 
-    /**
-     * The value of {@code name} as an int within {@code min..max}.
-     *
-     * @throws UsageException naming the option and the value if it is not such a number
-     */
-    public int integer(String name, int min, int max) {
-        String text = string(name);
-        try {
-            int value = Integer.parseInt(text.trim());
-            if (value < min || value > max) {
-                throw new UsageException(name + " must be between " + min + " and " + max + ", was " + text);
-            }
-            return value;
-        } catch (NumberFormatException e) {
-            throw new UsageException(name + " must be a whole number, was '" + text + "'");
-        }
+    /** An {@link ExampleOptions#integer} option's value. */
+    public int integer(String name) {
+        return (int) ExampleOptions.wholeNumber(name, string(name), Integer.MIN_VALUE, Integer.MAX_VALUE);
+    }
+
+    /** A {@link ExampleOptions#decimal} option's value. */
+    public double decimal(String name) {
+        return ExampleOptions.decimal(name, string(name), -Double.MAX_VALUE, Double.MAX_VALUE);
+    }
+
+    /** A {@link ExampleOptions#choice} option's value, trimmed and in lower case. */
+    public String choice(String name) {
+        return string(name).trim().toLowerCase(Locale.ROOT);
+    }
+
+    /** The {@link ExampleOptions#timeout} option's value. */
+    public Duration timeout() {
+        return ExampleOptions.seconds(ExampleOptions.TIMEOUT, string(ExampleOptions.TIMEOUT));
+    }
+
+    /** Whether {@value ExampleOptions#KEEP_TOPIC} was given. */
+    public boolean keepTopic() {
+        return flag(ExampleOptions.KEEP_TOPIC);
     }
 
     /** Whether the flag {@code name} was given. */

@@ -65,9 +65,9 @@ public final class ClusterExample implements Example {
     @Override
     public ExampleOptions options() {
         return new ExampleOptions()
-                .value("--topic", "NAME", "cluster-demo", "the topic to create and use")
-                .flag("--keep-topic", "leave the topic in place (skip the delete)")
-                .value("--timeout", "SECONDS", "15", "deadline for each step, e.g. reaching the cluster");
+                .topic("--topic", "cluster-demo", "the topic to create and use")
+                .keepTopic("leave the topic in place (skip the delete)")
+                .timeout("15", 1, 3600, "deadline for each step, e.g. reaching the cluster");
     }
 
     @Override
@@ -78,7 +78,7 @@ public final class ClusterExample implements Example {
     @Override
     public int run(ParsedOptions args, KafkaConnection kafka, PrintStream out) throws Exception {
         String topic = args.string("--topic");
-        Duration deadline = Duration.ofSeconds(args.integer("--timeout", 1, 3600));
+        Duration deadline = args.timeout();
         try (Admin admin = Admin.create(adminConfig(kafka.clientProperties(), deadline))) {
             // stage 1: the brokers
             Collection<Node> brokers = brokers(admin, kafka, deadline, out);
@@ -100,7 +100,7 @@ public final class ClusterExample implements Example {
             // stage 4: keys → partitions → leader brokers
             produceKeyed(kafka.clientProperties(), topic, partitions, deadline, out);
             // stage 5: clean up
-            if (args.flag("--keep-topic")) {
+            if (args.keepTopic()) {
                 out.println("5. Keeping topic '" + topic + "' (--keep-topic).");
             } else {
                 admin.deleteTopics(List.of(topic)).all().get(deadline.toSeconds(), TimeUnit.SECONDS);

@@ -48,8 +48,8 @@ public final class FailoverExample implements Example {
     @Override
     public ExampleOptions options() {
         return new ExampleOptions()
-                .value("--topic", "NAME", "failover-demo", "the topic to create and use")
-                .value("--timeout", "SECONDS", "30", "deadline for each wait, e.g. for a new leader");
+                .topic("--topic", "failover-demo", "the topic to create and use")
+                .timeout("30", 5, 3600, "deadline for each wait, e.g. for a new leader");
     }
 
     @Override
@@ -69,7 +69,7 @@ public final class FailoverExample implements Example {
                 + " restarts brokers, so it runs only on the embedded cluster it starts itself; nothing was changed"
                 + " at " + kafka.bootstrapServers() + ". Run it without " + ExampleOptions.BOOTSTRAP_SERVER
                 + " and with " + KafkaConnection.ENV + " unset."));
-        Duration deadline = Duration.ofSeconds(args.integer("--timeout", 5, 3600));
+        Duration deadline = args.timeout();
         Map<String, Object> adminConfig = new HashMap<>(kafka.clientProperties());
         // Bound every Admin call; a stopped broker must not make a call hang.
         adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) deadline.toMillis());

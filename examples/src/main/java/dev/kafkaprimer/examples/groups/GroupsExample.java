@@ -54,12 +54,12 @@ public final class GroupsExample implements Example {
     @Override
     public ExampleOptions options() {
         return new ExampleOptions()
-                .value("--protocol", "classic|consumer", "classic",
-                        "the group protocol: classic, or consumer (KIP-848, the broker assigns)")
-                .value("--topic", "NAME", "groups-demo", "the topic (recreated for each run)")
-                .value("--rate", "N", "200", "records produced per second while members come and go")
-                .value("--timeout", "SECONDS", "60", "deadline for each stage, e.g. a rebalance to settle")
-                .flag("--keep-topic", "leave the topic and its records in place");
+                .choice("--protocol", "classic",
+                        "the group protocol: classic, or consumer (KIP-848, the broker assigns)", "classic", "consumer")
+                .topic("--topic", "groups-demo", "the topic (recreated for each run)")
+                .integer("--rate", "N", "200", 1, 10_000, "records produced per second while members come and go")
+                .timeout("60", 1, 3600, "deadline for each stage, e.g. a rebalance to settle")
+                .keepTopic("leave the topic and its records in place");
     }
 
     /**
@@ -74,10 +74,10 @@ public final class GroupsExample implements Example {
 
     @Override
     public int run(ParsedOptions args, KafkaConnection kafka, PrintStream out) throws Exception {
-        GroupProtocol protocol = protocol(args.string("--protocol"));
+        GroupProtocol protocol = protocol(args.choice("--protocol"));
         String topic = args.string("--topic");
-        int rate = args.integer("--rate", 1, 10_000);
-        Duration timeout = Duration.ofSeconds(args.integer("--timeout", 1, 3600));
+        int rate = args.integer("--rate");
+        Duration timeout = args.timeout();
         String group = "groups-" + UUID.randomUUID().toString().substring(0, 8);
         Deliveries deliveries = new Deliveries();
         long notCommitted;
@@ -136,7 +136,7 @@ public final class GroupsExample implements Example {
                 out.println("   Records handed to each member: " + members.processedByEach() + ".");
                 notCommitted = printLag(admin, group, timeout, out);
             }
-            if (args.flag("--keep-topic")) {
+            if (args.keepTopic()) {
                 out.println("   Keeping topic '" + topic + "' (--keep-topic).");
             } else {
                 topics.deleteTopic(topic);

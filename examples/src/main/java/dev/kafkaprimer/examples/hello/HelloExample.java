@@ -60,17 +60,17 @@ public final class HelloExample implements Example {
     @Override
     public ExampleOptions options() {
         return new ExampleOptions()
-                .value("--topic", "NAME", "test-topic", "the topic to create and use")
+                .topic("--topic", "test-topic", "the topic to create and use")
                 .value("--message", "TEXT", "hello kafka", "the value to produce")
-                .flag("--keep-topic", "leave the topic and its record in place (skip the delete)")
-                .value("--timeout", "SECONDS", "15", "deadline for each step, e.g. reaching the broker");
+                .keepTopic("leave the topic and its record in place (skip the delete)")
+                .timeout("15", 1, 3600, "deadline for each step, e.g. reaching the broker");
     }
 
     @Override
     public int run(ParsedOptions args, KafkaConnection kafka, PrintStream out) throws Exception {
         String topic = args.string("--topic");
         String message = args.string("--message");
-        Duration deadline = Duration.ofSeconds(args.integer("--timeout", 1, 3600));
+        Duration deadline = args.timeout();
         try (Admin admin = Admin.create(adminConfig(kafka.clientProperties(), deadline))) {
             // stage 1: connect
             if (!connect(admin, kafka, deadline, out)) {
@@ -85,7 +85,7 @@ public final class HelloExample implements Example {
                 return 1;
             }
             // stage 5: delete, as the note's last command does
-            if (args.flag("--keep-topic")) {
+            if (args.keepTopic()) {
                 out.println("5. Keeping topic '" + topic + "' (--keep-topic). Read it with Kafka's own tool:");
                 out.println("   kafka-console-consumer.sh --bootstrap-server " + kafka.bootstrapServers()
                         + " --topic " + topic + " --from-beginning"

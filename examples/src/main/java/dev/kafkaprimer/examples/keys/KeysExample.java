@@ -48,11 +48,19 @@ public final class KeysExample implements Example {
     @Override
     public ExampleOptions options() {
         return new ExampleOptions()
-                .value("--partitions", "N", "6", "partitions of the topic")
+                .integer("--partitions", "N", "6", 1, 10_000, "partitions of the topic")
                 .value("--keys", "A,B,C", "user-001,user-002,user-003,user-004,user-005,user-006",
-                        "the keys to send, comma-separated")
-                .value("--topic", "NAME", "keys-demo", "the topic to create and use")
-                .flag("--keep-topic", "leave the topic and its records in place");
+                        "the keys to send, comma-separated", (option, value) -> {
+                            if (keys(value).isEmpty()) {
+                                throw new UsageException(option + " needs at least one key, was '" + value + "'");
+                            }
+                        })
+                .topic("--topic", "keys-demo", "the topic to create and use")
+                .keepTopic("leave the topic and its records in place");
+    }
+
+    private static List<String> keys(String commaSeparated) {
+        return Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(key -> !key.isEmpty()).toList();
     }
 
     /** What the example sends: the key and a note of where it was predicted to go. */
@@ -61,13 +69,9 @@ public final class KeysExample implements Example {
 
     @Override
     public int run(ParsedOptions args, KafkaConnection kafka, PrintStream out) {
-        int partitions = args.integer("--partitions", 1, 10_000);
+        int partitions = args.integer("--partitions");
         String topic = args.string("--topic");
-        List<String> keys = Arrays.stream(args.string("--keys").split(",")).map(String::trim)
-                .filter(key -> !key.isEmpty()).toList();
-        if (keys.isEmpty()) {
-            throw new UsageException("--keys needs at least one key, was '" + args.string("--keys") + "'");
-        }
+        List<String> keys = keys(args.string("--keys"));
         KeyPartitioner<String> partitioner = KeyPartitioner.forStringKeys();
         boolean allAgree = true;
         try (TopicAdmin admin = TopicAdmin.connect(kafka.bootstrapServers(), kafka.security(), DEADLINE)) {
@@ -92,7 +96,7 @@ public final class KeysExample implements Example {
             // stage 3: what growing the topic would do
             printRepartitionTable(partitioner, keys, partitions, out);
             // stage 4: clean up
-            if (args.flag("--keep-topic")) {
+            if (args.keepTopic()) {
                 out.println("4. Keeping topic '" + topic + "' (--keep-topic).");
             } else {
                 admin.deleteTopic(topic);

@@ -55,15 +55,15 @@ public final class OffsetsExample implements Example {
     @Override
     public ExampleOptions options() {
         return new ExampleOptions()
-                .value("--topic", "NAME", "offsets-demo", "the topic (recreated for each run)")
-                .value("--timeout", "SECONDS", "30", "deadline for each step, e.g. a record to arrive")
-                .flag("--keep-topic", "leave the topic and its records in place");
+                .topic("--topic", "offsets-demo", "the topic (recreated for each run)")
+                .timeout("30", 1, 3600, "deadline for each step, e.g. a record to arrive")
+                .keepTopic("leave the topic and its records in place");
     }
 
     @Override
     public int run(ParsedOptions args, KafkaConnection kafka, PrintStream out) throws Exception {
         String topic = args.string("--topic");
-        Duration timeout = Duration.ofSeconds(args.integer("--timeout", 1, 3600));
+        Duration timeout = args.timeout();
         String group = "offsets-" + UUID.randomUUID().toString().substring(0, 8);
         ConsumerOptions options = ConsumerOptions.builder(kafka.bootstrapServers(), group, List.of(topic))
                 .security(kafka.security())
@@ -117,7 +117,7 @@ public final class OffsetsExample implements Example {
                 afterReplay = lagOnceCommitted(admin, group, RECORDS, timeout);
                 printLag(afterReplay, out);
             }
-            if (args.flag("--keep-topic")) {
+            if (args.keepTopic()) {
                 out.println("   Keeping topic '" + topic + "' (--keep-topic).");
             } else {
                 topics.deleteTopic(topic);

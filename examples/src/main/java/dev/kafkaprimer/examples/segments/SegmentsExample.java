@@ -56,9 +56,9 @@ public final class SegmentsExample implements Example {
     @Override
     public ExampleOptions options() {
         return new ExampleOptions()
-                .value("--topic", "NAME", "segments-demo", "the topic to create (NAME-compacted for stage 6)")
-                .flag("--keep-topic", "leave both topics in place (skip the delete)")
-                .value("--timeout", "SECONDS", "30", "deadline for each wait, e.g. for retention to act");
+                .topic("--topic", "segments-demo", "the topic to create (NAME-compacted for stage 6)", "-compacted")
+                .keepTopic("leave both topics in place (skip the delete)")
+                .timeout("30", 1, 3600, "deadline for each wait, e.g. for retention to act");
     }
 
     /** Retention and the cleaner at work within a second instead of minutes, and at once after start. */
@@ -74,7 +74,7 @@ public final class SegmentsExample implements Example {
     public int run(ParsedOptions args, KafkaConnection kafka, PrintStream out) throws Exception {
         String topic = args.string("--topic");
         String compacted = topic + "-compacted";
-        Duration deadline = Duration.ofSeconds(args.integer("--timeout", 1, 3600));
+        Duration deadline = args.timeout();
         Map<String, Object> client = kafka.clientProperties();
         Map<String, Object> adminConfig = new HashMap<>(client);
         adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) deadline.toMillis());
@@ -88,7 +88,7 @@ public final class SegmentsExample implements Example {
                     new TopicPartition(compacted, 0), kafka.embedded(), deadline);
             ok = ok && new CompactionDemo(admin, compactedLog, client, deadline, out).run();
             // stage 7: clean up
-            if (args.flag("--keep-topic")) {
+            if (args.keepTopic()) {
                 out.println("7. Keeping topics '" + topic + "' and '" + compacted + "' (--keep-topic).");
             } else {
                 admin.deleteTopics(List.of(topic, compacted)).all().get(deadline.toSeconds(), TimeUnit.SECONDS);

@@ -22,6 +22,7 @@ import dev.kafkaprimer.core.producer.JsonProducer;
 import dev.kafkaprimer.core.producer.ProducerOptions;
 import dev.kafkaprimer.core.producer.SendResult;
 import dev.kafkaprimer.examples.cli.Example;
+import dev.kafkaprimer.examples.cli.ExampleFailedException;
 import dev.kafkaprimer.examples.cli.ExampleOptions;
 import dev.kafkaprimer.examples.cli.FreshTopic;
 import dev.kafkaprimer.examples.cli.KafkaConnection;
@@ -53,6 +54,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class WalletExample implements Example {
 
     private static final Duration SETUP_DEADLINE = Duration.ofSeconds(60);
+    /** The dead-letter topic is the event topic's name with this appended, the commit loop's default. */
+    private static final String DEAD_LETTER_SUFFIX = ".DLT";
 
     @Override
     public String name() {
@@ -67,46 +70,56 @@ public final class WalletExample implements Example {
     @Override
     public ExampleOptions options() {
         return new ExampleOptions()
-                .value("--users", "N", "100", "how many users")
-                .value("--events", "N", "10000", "how many events in all")
-                .value("--seed", "N", "1", "random seed: the same seed makes the same events")
-                .value("--partitions", "N", "6", "partitions of the topic")
-                .value("--consumers", "N", "3", "members of the consumer group")
-                .value("--concurrency", "N", "1", "events each member handles at once, on worker threads")
-                .value("--ordering", "key|partition", "partition",
-                        "what stays in order: one user's events (key), or a whole partition's")
+                .integer("--users", "N", "100", 1, 1_000_000, "how many users")
+                .integer("--events", "N", "10000", 1, 10_000_000, "how many events in all")
+                .integer("--seed", "N", "1", Integer.MIN_VALUE, Integer.MAX_VALUE,
+                        "random seed: the same seed makes the same events")
+                .integer("--partitions", "N", "6", 1, 1_000, "partitions of the topic")
+                .integer("--consumers", "N", "3", 1, 64, "members of the consumer group")
+                .integer("--concurrency", "N", "1", 1, 64, "events each member handles at once, on worker threads")
+                .choice("--ordering", "partition",
+                        "what stays in order: one user's events (key), or a whole partition's", "key", "partition")
                 .flag("--batch", "hand each member a partition's events of one poll at once, applied in one"
                         + " database transaction (needs --ordering partition and --concurrency 1)")
-                .value("--topic", "NAME", "wallet-events", "the topic (recreated for each run)")
-                .value("--db", "FILE|URL", "wallet.db", "SQLite file, or jdbc:postgresql://host:port/db?user=…")
+                .topic("--topic", "wallet-events", "the topic (recreated for each run)", DEAD_LETTER_SUFFIX)
+                .value("--db", "FILE|URL", "wallet.db", "SQLite file, or jdbc:postgresql://host:port/db?user=…",
+                        WalletDatabase::checkName)
                 .flag("--keep-db", "keep the database's rows from earlier runs")
-                .value("--notify-failure-rate", "R", "0.1", "share of notifier calls that fail on purpose, 0..1")
+                .decimal("--notify-failure-rate", "R", "0.1", 0, 1, "share of notifier calls that fail on purpose, 0..1")
                 .flag("--crash-consumer", "kill one consumer JVM with SIGKILL mid-run")
                 .flag("--no-key", "send events without a key, to see what keys are for")
-                .value("--malformed", "N", "0", "also write N records that are not JSON (they go to the DLT)")
-                .value("--timeout", "SECONDS", "300", "give up if the group has not consumed everything by then");
+                .integer("--malformed", "N", "0", 0, 1_000, "also write N records that are not JSON (they go to the DLT)")
+                .timeout("300", 1, 86_400, "give up if the group has not consumed everything by then");
+    }
+
+    /** The options that only go together, and the database, checked before a broker starts. */
+    @Override
+    public void checkBeforeStart(ParsedOptions args) {
+        int consumers = args.integer("--consumers");
+        if (args.flag("--crash-consumer") && consumers < 2) {
+            throw new UsageException("--crash-consumer needs --consumers 2 or more, was " + consumers);
+        }
+        parseHandling(args.flag("--batch"), parseOrdering(args.choice("--ordering")), args.integer("--concurrency"));
+        WalletDatabase.checkOpens(args.string("--db"));
     }
 
     @Override
     public int run(ParsedOptions args, KafkaConnection kafka, PrintStream out) throws Exception {
-        int users = args.integer("--users", 1, 1_000_000);
-        int events = args.integer("--events", 1, 10_000_000);
-        int partitions = args.integer("--partitions", 1, 1_000);
-        int consumers = args.integer("--consumers", 1, 64);
-        int concurrency = args.integer("--concurrency", 1, 64);
-        Ordering ordering = parseOrdering(args.string("--ordering"));
+        int users = args.integer("--users");
+        int events = args.integer("--events");
+        int partitions = args.integer("--partitions");
+        int consumers = args.integer("--consumers");
+        int concurrency = args.integer("--concurrency");
+        Ordering ordering = parseOrdering(args.choice("--ordering"));
         WalletMember.Handling handling = parseHandling(args.flag("--batch"), ordering, concurrency);
-        int malformed = args.integer("--malformed", 0, 1_000);
-        long seed = args.integer("--seed", Integer.MIN_VALUE, Integer.MAX_VALUE);
+        int malformed = args.integer("--malformed");
+        long seed = args.integer("--seed");
         boolean keyed = !args.flag("--no-key");
         boolean crash = args.flag("--crash-consumer");
-        if (crash && consumers < 2) {
-            throw new UsageException("--crash-consumer needs --consumers 2 or more, was " + consumers);
-        }
-        double failureRate = parseRate(args.string("--notify-failure-rate"));
+        double failureRate = args.decimal("--notify-failure-rate");
         String topic = args.string("--topic");
         String db = args.string("--db");
-        Duration timeout = Duration.ofSeconds(args.integer("--timeout", 1, 86_400));
+        Duration timeout = args.timeout();
 
         // stage 1: prepare
         List<WalletEvent> generated = EventGenerator.generate(users, events, seed);
@@ -114,10 +127,10 @@ public final class WalletExample implements Example {
         try (PaymentNotifier notifier = PaymentNotifier.start(failureRate, seed);
              WalletStore store = WalletStore.open(db);
              TopicAdmin topics = TopicAdmin.connect(kafka.bootstrapServers(), kafka.security(), SETUP_DEADLINE);
-             Admin admin = Admin.create(kafka.clientProperties())) {
+             Admin admin = Admin.create(kafka.adminProperties(SETUP_DEADLINE))) {
             store.prepare(!args.flag("--keep-db"));
             FreshTopic.recreate(topics, topic, partitions, SETUP_DEADLINE);
-            FreshTopic.recreate(topics, topic + ".DLT", partitions, SETUP_DEADLINE);
+            FreshTopic.recreate(topics, topic + DEAD_LETTER_SUFFIX, partitions, SETUP_DEADLINE);
             String group = "wallet-" + UUID.randomUUID().toString().substring(0, 8);
             out.println("1. Prepared: topic '" + topic + "' (" + partitions + " partitions, dead letters in '" + topic
                     + ".DLT'), database " + WalletStore.jdbcUrl(db) + (args.flag("--keep-db") ? " (kept)" : " (empty)")
@@ -172,7 +185,7 @@ public final class WalletExample implements Example {
                 long redelivered = members.stream().mapToLong(WalletMember::redelivered).sum();
                 WalletReport report = new WalletReport(keyed, users, events, ledger, store.balances(),
                         store.outcomeCounts(), store.outOfOrderByUser(), redelivered, notifier.acceptedCount(),
-                        deadLettered(topics, admin, topic + ".DLT"), seconds);
+                        deadLettered(topics, admin, topic + DEAD_LETTER_SUFFIX), seconds);
                 out.println("6. End check: the database against a ledger computed from the produced events in seq "
                         + "order. Notifier: " + notifier.calls() + " calls, " + notifier.failedCalls()
                         + " failed on purpose and were retried.");
@@ -257,8 +270,10 @@ public final class WalletExample implements Example {
                 return;
             }
             if (now > giveUpAt) {
-                throw new IllegalStateException("the group had not consumed every event within " + timeout.toSeconds()
-                        + " s (recorded " + recorded + " of " + events + ", lag " + lag + ")");
+                // Running out of time is an outcome, not a crash: say how far the group got.
+                throw new ExampleFailedException("the group had not consumed every event within " + timeout.toSeconds()
+                        + " s: recorded " + recorded + " of " + events + ", lag " + (lag < 0 ? "unknown" : lag)
+                        + ". Give it longer with --timeout, or fewer --events");
             }
             if (now - lastTick >= 1_000_000_000L) {
                 out.printf("   consumed %d/%d events (%d/s), lag %s%n", recorded, events,
@@ -331,15 +346,4 @@ public final class WalletExample implements Example {
         };
     }
 
-    private static double parseRate(String text) {
-        try {
-            double rate = Double.parseDouble(text);
-            if (rate >= 0 && rate <= 1) {
-                return rate;
-            }
-        } catch (NumberFormatException e) {
-            // falls through to the error below, which names the value
-        }
-        throw new UsageException("--notify-failure-rate must be a number from 0 to 1, was '" + text + "'");
-    }
 }

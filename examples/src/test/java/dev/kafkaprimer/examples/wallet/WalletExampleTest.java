@@ -164,6 +164,19 @@ class WalletExampleTest {
         assertTrue(run.err().contains("was 'random'"), run::toString);
     }
 
+    @Test
+    void shouldSayHowFarItGotWhenItsTimeRunsOutWithoutAStackTrace(KafkaCluster kafka, TestTopics topics) {
+        // 20,000 events cannot be consumed in 1 s here: running out of time is an outcome, told in one line
+        List<String> args = List.of("wallet", "--bootstrap-server", kafka.bootstrapServers(), "--topic", topics.next(),
+                "--db", TestDatabases.sqlite(dir), "--events", "20000", "--timeout", "1");
+        PrimerRun run = PrimerRun.of(Map.of(), args.toArray(String[]::new));
+
+        assertEquals(1, run.exitCode(), run::toString);
+        assertTrue(Pattern.compile("(?m)^wallet: FAILED: the group had not consumed every event within 1 s: "
+                + "recorded \\d+ of 20000, lag ").matcher(run.out()).find(), run::toString);
+        assertTrue(run.err().isEmpty() && !run.out().contains("\tat "), "no stack trace: " + run);
+    }
+
     private static PrimerRun wallet(KafkaCluster kafka, TestTopics topics, String db, String... options) {
         List<String> args = new ArrayList<>(List.of("wallet", "--bootstrap-server", kafka.bootstrapServers(),
                 "--topic", topics.next(), "--db", db, "--timeout", "120"));
