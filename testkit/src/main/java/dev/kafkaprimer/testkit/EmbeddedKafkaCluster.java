@@ -6,26 +6,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.config.SaslConfigs;
-import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.slf4j.Logger;
@@ -82,11 +79,6 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaCluster.class);
     private static final int FIRST_CONTROLLER_ID = 1001;
-    private static final List<String> SASL_MECHANISMS = List.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512");
-    private static final String PLAIN_LOGIN_MODULE = "org.apache.kafka.common.security.plain.PlainLoginModule";
-    private static final String SCRAM_LOGIN_MODULE = "org.apache.kafka.common.security.scram.ScramLoginModule";
-    /** The broker setting for client certificates; its constant lives in a kafka-clients internals package. */
-    private static final String CLIENT_AUTH_SETTING = "ssl.client.auth";
 
     private final Path dataDirectory;
     private final Map<Integer, EmbeddedNode> nodes;
@@ -95,19 +87,15 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
     private final String quorumVoters;
     private final Duration startupTimeout;
     private final int brokerCount;
-    private final SecurityProtocol securityProtocol;
-    private final List<SaslUser> saslUsers;
-    private final boolean requireClientCertificates;
-    private TlsFiles tls;
+    private final ListenerSecurity security;
     private Duration startupTime = Duration.ZERO;
     private boolean closed;
 
     private EmbeddedKafkaCluster(Builder builder) {
         this.brokerCount = builder.nodes;
         this.startupTimeout = builder.startupTimeout;
-        this.securityProtocol = builder.securityProtocol;
-        this.saslUsers = List.copyOf(builder.saslUsers);
-        this.requireClientCertificates = builder.requireClientCertificates;
+        this.security = new ListenerSecurity(builder.securityProtocol, builder.saslUsers,
+                builder.requireClientCertificates);
         try {
             this.dataDirectory = Files.createTempDirectory("kafka-primer-");
         } catch (IOException e) {
@@ -118,7 +106,7 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
                 .filter(node -> node.role().votesInQuorum())
                 .map(EmbeddedNode::voterEntry)
                 .collect(Collectors.joining(","));
-        this.brokerSettings = defaultSettings(brokerCount);
+        this.brokerSettings = BrokerDefaults.forCluster(brokerCount);
         this.brokerSettings.putAll(builder.brokerProperties);
         this.controllerSettings = new LinkedHashMap<>(brokerSettings);
         // Topics created without a replication factor get this many replicas; the controller decides it.
@@ -155,7 +143,7 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
 
     /** The protocol of the client listener at {@link #bootstrapServers()}: PLAINTEXT unless built otherwise. */
     public SecurityProtocol securityProtocol() {
-        return securityProtocol;
+        return security.protocol();
     }
 
     /**
@@ -164,7 +152,7 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
      * @return the trust store, or empty when the client listener does not use TLS
      */
     public Optional<TrustStore> trustStore() {
-        return Optional.ofNullable(tls).map(TlsFiles::trustStore);
+        return security.trustStore();
     }
 
     /**
@@ -174,12 +162,12 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
      * @return the client's key store, or empty when the client listener does not ask for client certificates
      */
     public Optional<ClientKeyStore> clientKeyStore() {
-        return Optional.ofNullable(tls).flatMap(TlsFiles::clientKeyStore);
+        return security.clientKeyStore();
     }
 
     /** The users the SASL listener accepts (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512); empty without SASL. */
     public List<SaslUser> saslUsers() {
-        return saslUsers;
+        return security.saslUsers();
     }
 
     /**
@@ -195,26 +183,7 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
      * @return an unmodifiable map, in the order a {@code client.properties} file would list them
      */
     public Map<String, Object> clientProperties() {
-        Map<String, Object> client = new LinkedHashMap<>();
-        client.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, securityProtocol.name);
-        trustStore().ifPresent(trust -> {
-            client.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, trust.location().toString());
-            client.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, trust.type());
-            client.put(SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, trust.password());
-        });
-        clientKeyStore().ifPresent(key -> {
-            client.put(SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG, key.location().toString());
-            client.put(SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, key.type());
-            client.put(SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG, key.password());
-            client.put(SslConfigs.SSL_KEY_PASSWORD_CONFIG, key.password());  // PKCS12: the store's password
-        });
-        if (!saslUsers.isEmpty()) {
-            SaslUser user = saslUsers.get(0);
-            client.put(SaslConfigs.SASL_MECHANISM, "SCRAM-SHA-512");
-            client.put(SaslConfigs.SASL_JAAS_CONFIG, new Password(SCRAM_LOGIN_MODULE + " required username=\""
-                    + user.name() + "\" password=\"" + user.password().value() + "\";"));
-        }
-        return Collections.unmodifiableMap(client);
+        return security.clientProperties();
     }
 
     @Override
@@ -318,40 +287,26 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
             return;
         }
         closed = true;
-        RuntimeException failure = null;
-        // Brokers first: a broker shutting down asks the controller to move its leaders away. Then the
-        // controllers, all at once: one by one, the last would wait in vain for a quorum to hand over to.
-        for (NodeRole role : List.of(NodeRole.BROKER, NodeRole.COMBINED, NodeRole.CONTROLLER)) {
-            failure = stopInParallel(nodes.values().stream().filter(n -> n.role() == role).toList(), failure);
-        }
-        try {
-            deleteRecursively(dataDirectory);
-        } catch (IOException | UncheckedIOException e) {
-            failure = addTo(failure, new UncheckedIOException("could not delete " + dataDirectory,
-                    e instanceof IOException io ? io : ((UncheckedIOException) e).getCause()));
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        ClusterShutdown.stopAndDelete(nodes.values(), dataDirectory);
     }
 
     @Override
     public String toString() {
         return "EmbeddedKafkaCluster{brokers=" + brokerIds() + ", controllers=" + controllerIds()
                 + ", bootstrapServers=" + bootstrapServers()
-                + (securityProtocol == SecurityProtocol.PLAINTEXT ? "" : " (" + securityProtocol
-                        + (requireClientCertificates ? ", client certificates required" : "") + ")") + "}";
+                + (security.protocol() == SecurityProtocol.PLAINTEXT ? "" : " (" + security.protocol()
+                        + (security.requiresClientCertificates() ? ", client certificates required" : "") + ")") + "}";
     }
 
     private void startAll() {
         long began = System.nanoTime();
         String clusterId = Uuid.randomUuid().toString();
         try {
-            Map<String, String> security = securitySettings();
-            brokerSettings.putAll(security);
-            controllerSettings.putAll(security);
+            Map<String, String> listener = security.brokerSettings(dataDirectory);
+            brokerSettings.putAll(listener);
+            controllerSettings.putAll(listener);
             for (EmbeddedNode node : nodes.values()) {
-                node.format(clusterId, scramArguments());
+                node.format(clusterId, security.scramArguments());
             }
             // Controllers start without waiting for each other; a broker's startup waits for the quorum, so
             // brokers start in parallel rather than one after another.
@@ -378,59 +333,7 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
         LOG.info("Embedded Kafka cluster up in {} ms: {}", startupTime.toMillis(), this);
     }
 
-    /**
-     * Broker settings for a secured client listener, all prefixed with {@code listener.name.<listener>.} so they
-     * apply to it alone. TLS: the key store with the certificate the throwaway CA signed; for mutual TLS also a
-     * trust store with that CA, against which the broker checks client certificates. SASL: the mechanisms, and
-     * for PLAIN the users and passwords themselves (PLAIN checks them against this list; SCRAM checks the salted
-     * credentials stored in the cluster metadata, see {@link #scramArguments()}).
-     */
-    private Map<String, String> securitySettings() {
-        Map<String, String> settings = new LinkedHashMap<>();
-        if (securityProtocol == SecurityProtocol.PLAINTEXT) {
-            return settings;
-        }
-        String prefix = "listener.name." + EmbeddedNode.clientListener(securityProtocol).toLowerCase(Locale.ROOT) + ".";
-        if (securityProtocol == SecurityProtocol.SSL || securityProtocol == SecurityProtocol.SASL_SSL) {
-            tls = TlsFiles.create(dataDirectory.resolve("tls"), requireClientCertificates);
-            settings.put(prefix + SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG, tls.brokerKeyStore().toString());
-            settings.put(prefix + SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, "PKCS12");
-            settings.put(prefix + SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG, tls.brokerKeyStorePassword().value());
-            settings.put(prefix + SslConfigs.SSL_KEY_PASSWORD_CONFIG, tls.brokerKeyStorePassword().value());
-        }
-        if (requireClientCertificates) {
-            // The broker trusts what the clients trust, the throwaway CA, so the certificate it issued gets in.
-            TrustStore trust = tls.trustStore();
-            settings.put(prefix + SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, trust.location().toString());
-            settings.put(prefix + SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, trust.type());
-            settings.put(prefix + SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, trust.password().value());
-            // "required": no certificate, no connection. ("requested" would let such clients in anonymously.)
-            // Only this listener: brokers and controllers keep talking over their PLAINTEXT ones.
-            settings.put(prefix + CLIENT_AUTH_SETTING, "required");
-        }
-        if (securityProtocol == SecurityProtocol.SASL_SSL || securityProtocol == SecurityProtocol.SASL_PLAINTEXT) {
-            settings.put(prefix + "sasl.enabled.mechanisms", String.join(",", SASL_MECHANISMS));
-            StringBuilder plain = new StringBuilder(PLAIN_LOGIN_MODULE + " required");
-            saslUsers.forEach(user -> plain.append(" user_").append(user.name()).append("=\"")
-                    .append(user.password().value()).append('"'));
-            settings.put(prefix + "plain.sasl.jaas.config", plain.append(';').toString());
-            for (String scram : List.of("scram-sha-256", "scram-sha-512")) {
-                settings.put(prefix + scram + ".sasl.jaas.config", SCRAM_LOGIN_MODULE + " required;");
-            }
-        }
-        return settings;
-    }
 
-    /** {@code kafka-storage.sh format --add-scram} arguments: each user, for both SCRAM mechanisms. */
-    private List<String> scramArguments() {
-        List<String> arguments = new ArrayList<>();
-        for (SaslUser user : saslUsers) {
-            for (String mechanism : List.of("SCRAM-SHA-256", "SCRAM-SHA-512")) {
-                arguments.add(mechanism + "=[name=" + user.name() + ",password=" + user.password().value() + "]");
-            }
-        }
-        return arguments;
-    }
 
     private void start(EmbeddedNode node) {
         node.start(node.role().votesInQuorum() ? controllerSettings : brokerSettings, quorumVoters);
@@ -448,12 +351,15 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
         try (Admin admin = Admin.create(config)) {
             while (System.nanoTime() < deadline) {
                 try {
-                    seen = admin.describeCluster().nodes().get().stream().map(Node::id).collect(Collectors.toSet());
+                    seen = admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).stream().map(Node::id)
+                            .collect(Collectors.toSet());
                     if (ready.test(seen)) {
                         return;
                     }
-                } catch (java.util.concurrent.ExecutionException e) {
+                } catch (ExecutionException e) {
                     LOG.debug("Cluster not answering yet: {}", e.getCause().toString());
+                } catch (TimeoutException e) {
+                    LOG.debug("Cluster not answering yet: no answer within 5 s");
                 }
                 Thread.sleep(50); // a short poll interval: brokers register within a second or two
             }
@@ -507,65 +413,9 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
         return new EmbeddedNode(id, role, dataDirectory.resolve("node-" + id), protocol, port);
     }
 
-    private static Map<String, String> defaultSettings(int brokers) {
-        String replication = Integer.toString(Math.min(3, brokers));
-        String minIsr = Integer.toString(Math.min(2, brokers));
-        Map<String, String> settings = new LinkedHashMap<>();
-        // Internal topics must fit the cluster: Kafka's default RF of 3 cannot be met by one broker.
-        settings.put("offsets.topic.replication.factor", replication);
-        settings.put("transaction.state.log.replication.factor", replication);
-        settings.put("transaction.state.log.min.isr", minIsr);
-        settings.put("share.coordinator.state.topic.replication.factor", replication);
-        settings.put("share.coordinator.state.topic.min.isr", minIsr);
-        // Fewer internal partitions than production's 50: the first group or transaction is ready sooner.
-        settings.put("offsets.topic.num.partitions", "10");
-        settings.put("transaction.state.log.num.partitions", "10");
-        settings.put("share.coordinator.state.topic.num.partitions", "10");
-        // A group's first member starts at once instead of waiting 3 s for others to join.
-        settings.put("group.initial.rebalance.delay.ms", "0");
-        // The cleaner's default 128 MiB buffer per broker adds up when several brokers share one JVM.
-        settings.put("log.cleaner.dedupe.buffer.size", Integer.toString(8 * 1024 * 1024));
-        // A restarted broker may register again only once its old session expired (default 9 s): shorter
-        // sessions, with heartbeats to match, make restarts quick. Still far above a GC pause.
-        settings.put("broker.heartbeat.interval.ms", "500");
-        settings.put("broker.session.timeout.ms", "3000");
-        settings.put("num.network.threads", "2");
-        settings.put("num.io.threads", "4");
-        return settings;
-    }
 
-    private static RuntimeException stopInParallel(List<EmbeddedNode> group, RuntimeException failure) {
-        List<CompletableFuture<Void>> stopping = group.stream()
-                .map(node -> CompletableFuture.runAsync(node::stop))
-                .toList();
-        for (CompletableFuture<Void> stop : stopping) {
-            try {
-                stop.join();
-            } catch (CompletionException e) {
-                failure = addTo(failure, e.getCause() instanceof RuntimeException r ? r : e);
-            }
-        }
-        return failure;
-    }
 
-    private static RuntimeException addTo(RuntimeException failure, RuntimeException next) {
-        if (failure == null) {
-            return next;
-        }
-        failure.addSuppressed(next);
-        return failure;
-    }
 
-    static void deleteRecursively(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (var paths = Files.walk(root)) {
-            for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(path);
-            }
-        }
-    }
 
     /**
      * Choices for an {@link EmbeddedKafkaCluster}: the number of broker nodes, the first client port and

@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -27,7 +29,7 @@ class AbruptBrokerStopTest {
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             assertEquals(BrokerStop.ABRUPT, kafka.brokerStop());
             // Given a partition replicated on all three brokers
-            admin.createTopics(List.of(new NewTopic("abrupt", 1, (short) 3))).all().get();
+            admin.createTopics(List.of(new NewTopic("abrupt", 1, (short) 3))).all().get(30, TimeUnit.SECONDS);
             int oldLeader = Await.until(DEADLINE, "3 in-sync replicas", () -> partition0(admin),
                     p -> p.leader() != null && p.isr().size() == 3).leader().id();
 
@@ -53,8 +55,9 @@ class AbruptBrokerStopTest {
 
     private static TopicPartitionInfo partition0(Admin admin) {
         try {
-            return admin.describeTopics(List.of("abrupt")).allTopicNames().get().get("abrupt").partitions().get(0);
-        } catch (ExecutionException e) {
+            return admin.describeTopics(List.of("abrupt")).allTopicNames().get(30, TimeUnit.SECONDS).get("abrupt")
+                    .partitions().get(0);
+        } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -35,7 +37,7 @@ class ClusterFailoverTest {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             // Given a topic replicated on all three brokers, needing two in sync to accept acks=all writes
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 3)
-                    .configs(Map.of("min.insync.replicas", "2")))).all().get();
+                    .configs(Map.of("min.insync.replicas", "2")))).all().get(30, TimeUnit.SECONDS);
             TopicPartitionInfo before = Await.until(DEADLINE, "3 in-sync replicas", () -> partition0(admin, topic),
                     p -> p.leader() != null && p.isr().size() == 3);
             int oldLeader = before.leader().id();
@@ -64,19 +66,20 @@ class ClusterFailoverTest {
     }
 
     private static void produce(KafkaCluster kafka, String topic, String value)
-            throws ExecutionException, InterruptedException {
+            throws ExecutionException, InterruptedException, TimeoutException {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer())) {
-            producer.send(new ProducerRecord<>(topic, value)).get();
+            producer.send(new ProducerRecord<>(topic, value)).get(30, TimeUnit.SECONDS);
         }
     }
 
     private static TopicPartitionInfo partition0(Admin admin, String topic) {
         try {
-            TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+            TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
+                    .get(30, TimeUnit.SECONDS).get(topic);
             return description.partitions().get(0);
-        } catch (ExecutionException e) {
+        } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

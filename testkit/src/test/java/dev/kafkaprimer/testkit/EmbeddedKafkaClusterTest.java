@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -36,7 +37,7 @@ class EmbeddedKafkaClusterTest {
         // Given a topic with one partition
         String topic = topics.next();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
 
         // When three records are produced
@@ -45,7 +46,7 @@ class EmbeddedKafkaClusterTest {
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
                 new StringSerializer(), new StringSerializer())) {
             for (String value : List.of("one", "two", "three")) {
-                RecordMetadata sent = producer.send(new ProducerRecord<>(topic, "key", value)).get();
+                RecordMetadata sent = producer.send(new ProducerRecord<>(topic, "key", value)).get(30, TimeUnit.SECONDS);
                 producedOffsets.add(sent.offset());
             }
         }

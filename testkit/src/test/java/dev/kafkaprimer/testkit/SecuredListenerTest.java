@@ -98,8 +98,16 @@ class SecuredListenerTest {
 
     @Test
     void shouldKeepItsCertificatesInTheDataDirectoryThatCloseDeletes() {
-        Path trustStore = kafka.trustStore().orElseThrow().location();
-        assertTrue(trustStore.startsWith(kafka.dataDirectory()), trustStore + " under " + kafka.dataDirectory());
+        // Given a cluster of its own, with a TLS listener and so a key store and a trust store on disk
+        EmbeddedKafkaCluster closing = EmbeddedKafkaCluster.builder().security(SecurityProtocol.SSL).start();
+        Path trustStore = closing.trustStore().orElseThrow().location();
+        assertTrue(trustStore.startsWith(closing.dataDirectory()), trustStore + " under " + closing.dataDirectory());
+        assertTrue(Files.isRegularFile(trustStore), trustStore + " written");
+
+        // When it closes, then its certificates are gone with its data
+        closing.close();
+        assertFalse(Files.exists(trustStore), trustStore + " deleted");
+        assertFalse(Files.exists(closing.dataDirectory()), closing.dataDirectory() + " deleted");
     }
 
     @Test
