@@ -1,4 +1,4 @@
-package dev.kafkaprimer.core.consumer;
+package dev.kafkaprimer.core.admin;
 
 import java.util.Objects;
 import java.util.OptionalLong;

@@ -1,11 +1,14 @@
 package dev.kafkaprimer.core.admin;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -16,12 +19,16 @@ import org.apache.kafka.clients.admin.CreatePartitionsOptions;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.DeleteTopicsOptions;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.SslAuthenticationException;
@@ -342,6 +349,45 @@ public final class TopicAdmin implements AutoCloseable {
         await(admin.createPartitions(Map.of(name, NewPartitions.increaseTo(totalPartitions)),
                 new CreatePartitionsOptions().timeoutMs(remainingMs(end))).all(), end, "add partitions to " + name);
         return true;
+    }
+
+    /**
+     * The log-end offset of each partition of a topic: the offset the next record written there will get. For a
+     * topic that never lost records to retention, that is how many records each partition holds.
+     *
+     * @param name the topic name
+     * @return partition number to log-end offset, in partition order
+     * @throws UnknownTopicOrPartitionException if there is no such topic
+     * @throws TimeoutException                 if the deadline passes
+     * @throws KafkaException                   Kafka's own exception for any other failure
+     */
+    public Map<Integer, Long> endOffsets(String name) {
+        long end = deadlineFromNow();
+        int partitions = describe(Objects.requireNonNull(name, "name"), end).partitions().size();
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (int partition = 0; partition < partitions; partition++) {
+            latest.put(new TopicPartition(name, partition), OffsetSpec.latest());
+        }
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> found = await(admin.listOffsets(latest,
+                new ListOffsetsOptions().timeoutMs(remainingMs(end))).all(), end, "read the end offsets of " + name);
+        Map<Integer, Long> byPartition = new TreeMap<>();
+        found.forEach((partition, info) -> byPartition.put(partition.partition(), info.offset()));
+        return Collections.unmodifiableMap(byPartition);
+    }
+
+    /**
+     * How far a consumer group is behind, partition by partition, within this admin's deadline: what
+     * {@link ConsumerGroupLag#read} tells, over this admin's connection, so that an application that manages
+     * topics and watches a group needs one admin client.
+     *
+     * @param groupId the consumer group; not null
+     * @return one entry per partition the group has a committed offset for or a member assigned to, sorted;
+     *         empty for a group that does not exist
+     * @throws TimeoutException if the deadline passes
+     * @throws KafkaException   Kafka's own exception for any other failure
+     */
+    public List<PartitionLag> groupLag(String groupId) {
+        return ConsumerGroupLag.read(admin, groupId, deadline);
     }
 
     /**

@@ -14,6 +14,10 @@ import java.util.function.Predicate;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 
+import dev.kafkaprimer.core.consumer.internal.Engine;
+import dev.kafkaprimer.core.consumer.internal.Engines;
+import dev.kafkaprimer.core.consumer.internal.LoopControl;
+import dev.kafkaprimer.core.consumer.internal.SeekRequest;
 import dev.kafkaprimer.core.json.Json;
 import dev.kafkaprimer.core.json.JsonDeserializer;
 
@@ -255,20 +259,14 @@ public final class CommitLoop<V> implements Runnable, AutoCloseable {
         }
         loopThread = Thread.currentThread();
         try {
+            // Never a loop of batches with workers: their factories refuse such options.
+            Engine engine = batchHandler != null
+                    ? Engines.forBatches(options, valueDeserializer, batchHandler, control)
+                    : Engines.forRecords(options, valueDeserializer, handler, control);
             // close() reads wakeEngine after setting its flag; the loop reads the flag after this assignment.
-            if (options.parallel()) {
-                // Never a loop of batches: their factories refuse such options.
-                ParallelEngine<V> created = new ParallelEngine<>(options, valueDeserializer, handler, control);
-                wakeEngine = created::wakeup;
-                isWorker = created::isWorker;
-                created.run();
-            } else {
-                LoopEngine<V> created = batchHandler != null
-                        ? LoopEngine.inBatches(options, valueDeserializer, batchHandler, control)
-                        : LoopEngine.oneByOne(options, valueDeserializer, handler, control);
-                wakeEngine = created::wakeup;
-                created.run();
-            }
+            wakeEngine = engine::wakeup;
+            isWorker = engine::isWorker;
+            engine.run();
         } finally {
             state.set(State.FINISHED);
             control.failPendingSeeks(new IllegalStateException("the loop stopped before it applied the seek"));

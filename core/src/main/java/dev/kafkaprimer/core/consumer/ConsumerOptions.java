@@ -7,13 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 import dev.kafkaprimer.core.config.ClientSecurity;
-import dev.kafkaprimer.core.config.SecretMasking;
+import dev.kafkaprimer.core.config.PassThroughProperties;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -147,12 +145,14 @@ public final class ConsumerOptions {
     /**
      * A builder for a consumer of the named topics.
      *
-     * @param bootstrapServers where to reach the cluster, such as {@code localhost:9092}; not blank
+     * @param bootstrapServers where to reach the cluster: one or more {@code host:port} separated by commas,
+     *                         such as {@code localhost:9092}
      * @param groupId          the consumer group: members of one group share the partitions and the committed
      *                         offsets; not blank
      * @param topics           the topics to read; not empty, no blank names
      * @return a new builder with every other choice at its default
-     * @throws IllegalArgumentException if a value is blank or {@code topics} is empty
+     * @throws IllegalArgumentException if a value is blank, an entry of {@code bootstrapServers} is not
+     *                                  {@code host:port}, or {@code topics} is empty
      */
     public static Builder builder(String bootstrapServers, String groupId, Collection<String> topics) {
         Objects.requireNonNull(topics, "topics");
@@ -168,11 +168,12 @@ public final class ConsumerOptions {
      * created later. Beware a pattern that also matches the dead-letter topics ({@code orders.*} matches
      * {@code orders.DLT}): the loop would read its own dead letters.
      *
-     * @param bootstrapServers where to reach the cluster; not blank
+     * @param bootstrapServers where to reach the cluster: one or more {@code host:port} separated by commas
      * @param groupId          the consumer group; not blank
      * @param topicPattern     a regular expression for whole topic names; not null
      * @return a new builder with every other choice at its default
-     * @throws IllegalArgumentException if a value is blank
+     * @throws IllegalArgumentException if a value is blank, or an entry of {@code bootstrapServers} is not
+     *                                  {@code host:port}
      */
     public static Builder builder(String bootstrapServers, String groupId, Pattern topicPattern) {
         return new Builder(bootstrapServers, groupId, List.of(), Objects.requireNonNull(topicPattern, "topicPattern"));
@@ -353,9 +354,13 @@ public final class ConsumerOptions {
 
     /**
      * Subscribes {@code consumer} to what these options name, a pattern or a list of topics, with
-     * {@code listener} told of every rebalance. Both engines subscribe this way.
+     * {@code listener} told of every rebalance. Every engine subscribes this way. Not for applications: the loop
+     * calls it on its own consumer.
+     *
+     * @param consumer the consumer to subscribe; not null
+     * @param listener told of every rebalance; not null
      */
-    void subscribe(Consumer<?, ?> consumer, ConsumerRebalanceListener listener) {
+    public void subscribe(Consumer<?, ?> consumer, ConsumerRebalanceListener listener) {
         if (topicPattern != null) {
             consumer.subscribe(topicPattern, listener);
         } else {
@@ -366,8 +371,10 @@ public final class ConsumerOptions {
     /**
      * Whether the loop hands records to worker threads ({@link Ordering#KEY}, {@link Ordering#UNORDERED}, or a
      * concurrency above 1), rather than handling them on the loop thread itself.
+     *
+     * @return true if these options ask for worker threads
      */
-    boolean parallel() {
+    public boolean parallel() {
         return ordering != Ordering.PARTITION || concurrency > 1;
     }
 
@@ -383,9 +390,6 @@ public final class ConsumerOptions {
     /** Every choice, with the values of secret settings replaced by {@code [hidden]}. */
     @Override
     public String toString() {
-        String shownProperties = new TreeMap<>(properties).entrySet().stream()
-                .map(e -> e.getKey() + "=" + SecretMasking.display(e.getKey(), e.getValue()))
-                .collect(Collectors.joining(", ", "{", "}"));
         return "ConsumerOptions{bootstrapServers=" + bootstrapServers + ", groupId=" + groupId
                 + (topicPattern != null ? ", topicPattern=" + topicPattern : ", topics=" + topics)
                 + ", offsetReset=" + offsetReset + ", groupProtocol=" + groupProtocol
@@ -398,7 +402,7 @@ public final class ConsumerOptions {
                 + ", security=" + security().map(ClientSecurity::toString).orElse("(kafka-clients default)")
                 + ", ordering=" + ordering + ", concurrency=" + concurrency
                 + (parallel() ? ", maxPendingRecords=" + maxPendingRecords : "")
-                + ", properties=" + shownProperties + "}";
+                + ", properties=" + PassThroughProperties.display(properties) + "}";
     }
 
     private static String notBlank(String value, String name) {
@@ -443,7 +447,7 @@ public final class ConsumerOptions {
         private final Map<String, Object> properties = new LinkedHashMap<>();
 
         private Builder(String bootstrapServers, String groupId, List<String> topics, Pattern topicPattern) {
-            this.bootstrapServers = notBlank(bootstrapServers, "bootstrapServers");
+            this.bootstrapServers = PassThroughProperties.bootstrapServers(bootstrapServers);
             this.groupId = notBlank(groupId, "groupId");
             this.topics = topics;
             this.topicPattern = topicPattern;
@@ -664,13 +668,7 @@ public final class ConsumerOptions {
          *                                  asks for auto-commit ({@code enable.auto.commit=true})
          */
         public Builder property(String name, Object value) {
-            notBlank(name, "property name");
-            Objects.requireNonNull(value, () -> "value of property " + name);
-            String instead = CHOSEN_HERE.get(name);
-            if (instead != null) {
-                throw new IllegalArgumentException("property " + name + " is set by the options themselves; use "
-                        + instead);
-            }
+            PassThroughProperties.check(name, value, CHOSEN_HERE);
             if (name.equals(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG)
                     && !value.toString().trim().equalsIgnoreCase("false")) {
                 throw new IllegalArgumentException("enable.auto.commit=" + value + " is not allowed: auto-commit "
@@ -699,14 +697,7 @@ public final class ConsumerOptions {
                 throw new IllegalArgumentException("maxPendingRecords must be at least the concurrency, was "
                         + maxPendingRecords + " with concurrency " + concurrency);
             }
-            if (security != null) {
-                List<String> twice = properties.keySet().stream()
-                        .filter(security.clientProperties()::containsKey).toList();
-                if (!twice.isEmpty()) {
-                    throw new IllegalArgumentException("property " + twice + " is also set by security(...): give"
-                            + " each security setting in one place");
-                }
-            }
+            PassThroughProperties.checkNotAlsoInSecurity(properties, security);
             if (groupProtocol == GroupProtocol.CONSUMER) {
                 for (String name : properties.keySet()) {
                     String why = BROKER_SIDE_WITH_CONSUMER_PROTOCOL.get(name);

@@ -23,8 +23,12 @@ public enum OffsetReset {
      */
     NONE;
 
-    /** The value of {@code auto.offset.reset} for this choice, such as {@code earliest}. */
-    String configValue() {
+    /**
+     * The value of {@code auto.offset.reset} for this choice.
+     *
+     * @return the setting's value, such as {@code earliest}
+     */
+    public String configValue() {
         return name().toLowerCase(Locale.ROOT);
     }
 }

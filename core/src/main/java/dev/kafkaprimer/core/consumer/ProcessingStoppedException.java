@@ -18,7 +18,14 @@ public final class ProcessingStoppedException extends RuntimeException {
     /** The offset of the record the loop stopped at. */
     private final long offset;
 
-    ProcessingStoppedException(ConsumerRecord<?, ?> record, String reason, Throwable cause) {
+    /**
+     * Made by the loop's engine when it stops at {@code record}; applications catch it, they do not throw it.
+     *
+     * @param record the record the loop stopped at; not null
+     * @param reason why, in a few words
+     * @param cause  the failure, or null
+     */
+    public ProcessingStoppedException(ConsumerRecord<?, ?> record, String reason, Throwable cause) {
         super("stopped at " + record.topic() + "-" + record.partition() + " offset " + record.offset() + ": "
                 + reason + (cause == null ? "" : " (" + cause + ")")
                 + "; its offset was not committed, so the group will read it again", cause);

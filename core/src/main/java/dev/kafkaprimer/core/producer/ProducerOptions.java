@@ -3,14 +3,12 @@ package dev.kafkaprimer.core.producer;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 import dev.kafkaprimer.core.config.ClientSecurity;
+import dev.kafkaprimer.core.config.PassThroughProperties;
 import dev.kafkaprimer.core.config.SecretMasking;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
@@ -61,22 +59,21 @@ public final class ProducerOptions {
 
     /** Kafka keeps these times in an {@code int} of milliseconds. */
     private static final Duration LONGEST_TIME = Duration.ofMillis(Integer.MAX_VALUE);
-    private static final Pattern HOST_AND_PORT = Pattern.compile("\\S+:\\d{1,5}");
 
-    /** Settings that {@link Builder#property} refuses, each with what to do instead. */
+    /** Settings that {@link Builder#property} refuses, each with what to use instead. */
     private static final Map<String, String> NOT_PASS_THROUGH = Map.ofEntries(
-            Map.entry(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "pass it to ProducerOptions.builder(...)"),
-            Map.entry(ProducerConfig.CLIENT_ID_CONFIG, "use clientId(String)"),
-            Map.entry(ProducerConfig.ACKS_CONFIG, "use acks(Acks)"),
-            Map.entry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "use idempotence(boolean)"),
-            Map.entry(ProducerConfig.COMPRESSION_TYPE_CONFIG, "use compression(Compression)"),
-            Map.entry(ProducerConfig.LINGER_MS_CONFIG, "use linger(Duration)"),
-            Map.entry(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "use requestTimeout(Duration)"),
-            Map.entry(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "use deliveryTimeout(Duration)"),
-            Map.entry(ProducerConfig.MAX_BLOCK_MS_CONFIG, "use maxBlock(Duration)"),
-            Map.entry(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, "pass a Serializer to JsonProducer.create"),
-            Map.entry(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, "JsonProducer writes values as JSON"),
-            Map.entry(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "JsonProducer does not run transactions"));
+            Map.entry(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "the bootstrapServers argument of ProducerOptions.builder(...)"),
+            Map.entry(ProducerConfig.CLIENT_ID_CONFIG, "clientId(String)"),
+            Map.entry(ProducerConfig.ACKS_CONFIG, "acks(Acks)"),
+            Map.entry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "idempotence(boolean)"),
+            Map.entry(ProducerConfig.COMPRESSION_TYPE_CONFIG, "compression(Compression)"),
+            Map.entry(ProducerConfig.LINGER_MS_CONFIG, "linger(Duration)"),
+            Map.entry(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "requestTimeout(Duration)"),
+            Map.entry(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "deliveryTimeout(Duration)"),
+            Map.entry(ProducerConfig.MAX_BLOCK_MS_CONFIG, "maxBlock(Duration)"),
+            Map.entry(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, "a key Serializer given to JsonProducer.create"),
+            Map.entry(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, "nothing: JsonProducer writes values as JSON"),
+            Map.entry(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "nothing: JsonProducer does not run transactions"));
 
     private final String bootstrapServers;
     private final String clientId;
@@ -88,7 +85,7 @@ public final class ProducerOptions {
     private final Duration deliveryTimeout;
     private final Duration maxBlock;
     private final ClientSecurity security;
-    private final Map<String, String> properties;
+    private final Map<String, Object> properties;
 
     private ProducerOptions(Builder builder) {
         this.bootstrapServers = builder.bootstrapServers;
@@ -200,16 +197,13 @@ public final class ProducerOptions {
     }
 
     /** {@return the pass-through kafka-clients settings, in the order given; unmodifiable, secrets included} */
-    public Map<String, String> properties() {
+    public Map<String, Object> properties() {
         return properties;
     }
 
     /** {@return every setting, with secret values shown as {@code [hidden]}} */
     @Override
     public String toString() {
-        String passThrough = properties.entrySet().stream()
-                .map(e -> e.getKey() + "=" + SecretMasking.display(e.getKey(), e.getValue()))
-                .collect(Collectors.joining(", ", "{", "}"));
         return "ProducerOptions{bootstrapServers=" + bootstrapServers
                 + ", clientId=" + clientId().orElse("(kafka-clients default)")
                 + ", acks=" + acks
@@ -220,7 +214,7 @@ public final class ProducerOptions {
                 + ", deliveryTimeout=" + deliveryTimeout
                 + ", maxBlock=" + maxBlock
                 + ", security=" + security().map(ClientSecurity::toString).orElse("(kafka-clients default)")
-                + ", properties=" + passThrough + "}";
+                + ", properties=" + PassThroughProperties.display(properties) + "}";
     }
 
     /**
@@ -239,21 +233,10 @@ public final class ProducerOptions {
         private Duration deliveryTimeout = DEFAULT_DELIVERY_TIMEOUT;
         private Duration maxBlock = DEFAULT_MAX_BLOCK;
         private ClientSecurity security;
-        private final Map<String, String> properties = new LinkedHashMap<>();
+        private final Map<String, Object> properties = new LinkedHashMap<>();
 
         private Builder(String bootstrapServers) {
-            Objects.requireNonNull(bootstrapServers, "bootstrapServers");
-            if (bootstrapServers.isBlank()) {
-                throw new IllegalArgumentException("bootstrapServers must name at least one host:port, was '"
-                        + bootstrapServers + "'");
-            }
-            for (String server : bootstrapServers.split(",", -1)) {
-                if (!HOST_AND_PORT.matcher(server.trim()).matches()) {
-                    throw new IllegalArgumentException("bootstrapServers must be host:port entries separated by"
-                            + " commas, but '" + server.trim() + "' in '" + bootstrapServers + "' is not");
-                }
-            }
-            this.bootstrapServers = bootstrapServers.trim();
+            this.bootstrapServers = PassThroughProperties.bootstrapServers(bootstrapServers);
         }
 
         /**
@@ -387,22 +370,15 @@ public final class ProducerOptions {
          * refused, so that each value has one source. Giving a name twice keeps the last value.
          *
          * @param name  the kafka-clients setting name
-         * @param value its value as text, as in a {@code .properties} file
+         * @param value its value, as Kafka accepts it (text as in a {@code .properties} file, number, boolean,
+         *              class, list); not null
          * @return this builder
          * @throws NullPointerException     if {@code name} or {@code value} is null
          * @throws IllegalArgumentException if {@code name} is blank or has a method of its own (the message
          *                                  says which), or is one {@link JsonProducer} sets itself
          */
-        public Builder property(String name, String value) {
-            Objects.requireNonNull(name, "name");
-            Objects.requireNonNull(value, () -> "value of " + name);
-            if (name.isBlank()) {
-                throw new IllegalArgumentException("property name must not be blank, was '" + name + "'");
-            }
-            String instead = NOT_PASS_THROUGH.get(name);
-            if (instead != null) {
-                throw new IllegalArgumentException("property(\"" + name + "\", ...) is not accepted: " + instead);
-            }
+        public Builder property(String name, Object value) {
+            PassThroughProperties.check(name, value, NOT_PASS_THROUGH);
             properties.put(name, value);
             return this;
         }
@@ -418,14 +394,7 @@ public final class ProducerOptions {
          *                                  what {@link #security(ClientSecurity)} sets
          */
         public ProducerOptions build() {
-            if (security != null) {
-                List<String> twice = properties.keySet().stream()
-                        .filter(security.clientProperties()::containsKey).toList();
-                if (!twice.isEmpty()) {
-                    throw new IllegalArgumentException("property " + twice + " is also set by security(...): give"
-                            + " each security setting in one place");
-                }
-            }
+            PassThroughProperties.checkNotAlsoInSecurity(properties, security);
             if (idempotence) {
                 checkIdempotenceAllowed();
             }
@@ -456,10 +425,11 @@ public final class ProducerOptions {
         }
 
         private Integer intProperty(String name) {
-            String text = properties.get(name);
-            if (text == null) {
+            Object value = properties.get(name);
+            if (value == null) {
                 return null;
             }
+            String text = value.toString();
             try {
                 return Integer.valueOf(text.trim());
             } catch (NumberFormatException e) {

@@ -1,4 +1,4 @@
-package dev.kafkaprimer.core.consumer;
+package dev.kafkaprimer.core.admin;
 
 import static dev.kafkaprimer.core.consumer.BrokerClients.TIMEOUT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,6 +13,12 @@ import org.junit.jupiter.api.Test;
 
 import dev.kafkaprimer.testkit.KafkaCluster;
 import dev.kafkaprimer.testkit.TestTopics;
+
+import dev.kafkaprimer.core.consumer.BrokerClients;
+import dev.kafkaprimer.core.consumer.CommitLoop;
+import dev.kafkaprimer.core.consumer.LoopThread;
+import dev.kafkaprimer.core.consumer.QuickGroupsCluster;
+import dev.kafkaprimer.core.consumer.TestOptions;
 
 @QuickGroupsCluster
 class ConsumerGroupLagTest {

@@ -9,16 +9,21 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
 
 import dev.kafkaprimer.testkit.Await;
 import dev.kafkaprimer.testkit.KafkaCluster;
 import dev.kafkaprimer.testkit.TestTopics;
 import dev.kafkaprimer.testkit.WithKafkaCluster;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 @WithKafkaCluster
@@ -38,6 +43,27 @@ class TopicAdminTest {
             assertTrue(first);
             assertFalse(second);
             assertEquals(3, describeWhenVisible(admin, topic).partitionCount());
+        }
+    }
+
+    @Test
+    void shouldTellEachPartitionsEndOffsetAndAGroupsLagOverOneConnection(KafkaCluster kafka, TestTopics topics)
+            throws Exception {
+        String topic = topics.next();
+        try (TopicAdmin admin = TopicAdmin.connect(kafka.bootstrapServers());
+             KafkaProducer<String, String> producer = new KafkaProducer<>(
+                     Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                     new StringSerializer(), new StringSerializer())) {
+            // Given 3 records on partition 0, 1 on partition 1 and none on partition 2
+            admin.createTopic(topic, 3);
+            for (int partition : new int[] {0, 0, 0, 1}) {
+                producer.send(new ProducerRecord<>(topic, partition, "k", "v")).get(30, TimeUnit.SECONDS);
+            }
+
+            // Then the end offsets count them, partition by partition
+            assertEquals(Map.of(0, 3L, 1, 1L, 2, 0L), admin.endOffsets(topic));
+            // And a group that never consumed has no lag to tell
+            assertEquals(List.of(), admin.groupLag(topic + "-nobody"));
         }
     }
 

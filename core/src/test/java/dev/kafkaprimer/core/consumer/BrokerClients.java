@@ -32,39 +32,39 @@ import dev.kafkaprimer.testkit.KafkaCluster;
  * Plain Kafka clients for setting up and checking consumer tests: create topics, write records, read the
  * group's committed offsets and a partition's end, read a topic back. Everything waits with a deadline.
  */
-final class BrokerClients implements AutoCloseable {
+public final class BrokerClients implements AutoCloseable {
 
-    static final Duration TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final KafkaCluster kafka;
     private final Admin admin;
     private final KafkaProducer<byte[], byte[]> producer;
 
-    BrokerClients(KafkaCluster kafka) {
+    public BrokerClients(KafkaCluster kafka) {
         this.kafka = kafka;
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
         this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ProducerConfig.LINGER_MS_CONFIG, 0), new ByteArraySerializer(), new ByteArraySerializer());
     }
 
-    Admin admin() {
+    public Admin admin() {
         return admin;
     }
 
-    void createTopic(String topic, int partitions) {
+    public void createTopic(String topic, int partitions) {
         await(admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all());
     }
 
-    RecordMetadata send(String topic, int partition, String key, String value) {
+    public RecordMetadata send(String topic, int partition, String key, String value) {
         return send(new ProducerRecord<>(topic, partition, null, bytes(key), bytes(value)));
     }
 
-    RecordMetadata send(ProducerRecord<byte[], byte[]> record) {
+    public RecordMetadata send(ProducerRecord<byte[], byte[]> record) {
         return await(producer.send(record));
     }
 
     /** The group's committed offsets; a partition without one is absent. */
-    Map<TopicPartition, Long> committed(String groupId) {
+    public Map<TopicPartition, Long> committed(String groupId) {
         Map<TopicPartition, Long> offsets = new HashMap<>();
         await(admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata()).forEach((partition, offset) -> {
             if (offset != null) {
@@ -75,12 +75,12 @@ final class BrokerClients implements AutoCloseable {
     }
 
     /** The offset the next record written to {@code partition} gets: for a new topic, how many it holds. */
-    long endOffset(TopicPartition partition) {
+    public long endOffset(TopicPartition partition) {
         return await(admin.listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition)).offset();
     }
 
     /** Reads {@code count} records of every partition of {@code topic} from the beginning, without a group. */
-    List<ConsumerRecord<byte[], byte[]>> read(String topic, int count) {
+    public List<ConsumerRecord<byte[], byte[]>> read(String topic, int count) {
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
@@ -98,7 +98,7 @@ final class BrokerClients implements AutoCloseable {
     }
 
     /** The {@link DeadLetterHeaders} of a dead letter, by name; a header it does not have is absent. */
-    static Map<String, String> deadLetterHeaders(ConsumerRecord<byte[], byte[]> letter) {
+    public static Map<String, String> deadLetterHeaders(ConsumerRecord<byte[], byte[]> letter) {
         Map<String, String> headers = new HashMap<>();
         for (String name : List.of(DeadLetterHeaders.ORIGINAL_TOPIC, DeadLetterHeaders.ORIGINAL_PARTITION,
                 DeadLetterHeaders.ORIGINAL_OFFSET, DeadLetterHeaders.ORIGINAL_TIMESTAMP,
@@ -108,11 +108,11 @@ final class BrokerClients implements AutoCloseable {
         return headers;
     }
 
-    static byte[] bytes(String text) {
+    public static byte[] bytes(String text) {
         return text == null ? null : text.getBytes(StandardCharsets.UTF_8);
     }
 
-    static String text(byte[] bytes) {
+    public static String text(byte[] bytes) {
         return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
     }
 

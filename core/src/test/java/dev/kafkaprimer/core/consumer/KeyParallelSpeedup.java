@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -33,7 +34,7 @@ import dev.kafkaprimer.testkit.EmbeddedKafkaCluster;
  *
  * <p>Not a test (nothing here asserts a time): run {@link #main} by hand, against a broker given as the first
  * argument, or without arguments against an embedded one. {@link ParallelCommitLoopTest} runs
- * {@link #recordsPerSecond} once at a small size, so this recipe keeps compiling and working.
+ * {@link #measure} once at a small size, so this recipe keeps compiling and working.
  */
 final class KeyParallelSpeedup {
 
@@ -58,8 +59,8 @@ final class KeyParallelSpeedup {
         // Enough records for each side to run a few seconds at its expected rate.
         String sequentialTopic = createAndFill(bootstrapServers, 1_000);
         String parallelTopic = createAndFill(bootstrapServers, 40_000);
-        double sequential = recordsPerSecond(bootstrapServers, sequentialTopic, 1_000, Ordering.PARTITION, 1);
-        double parallel = recordsPerSecond(bootstrapServers, parallelTopic, 40_000, Ordering.KEY, 64);
+        double sequential = measure(bootstrapServers, sequentialTopic, 1_000, Ordering.PARTITION, 1).perSecond();
+        double parallel = measure(bootstrapServers, parallelTopic, 40_000, Ordering.KEY, 64).perSecond();
         System.out.printf(Locale.ROOT, "PARTITION, concurrency 1: %.0f records/s%n", sequential);
         System.out.printf(Locale.ROOT, "KEY, concurrency 64:      %.0f records/s%n", parallel);
         System.out.printf(Locale.ROOT, "key_parallel_speedup=%.1f%n", parallel / sequential);
@@ -83,12 +84,20 @@ final class KeyParallelSpeedup {
     }
 
     /**
-     * Consumes all {@code records} of {@code topic} with a new group and a handler that waits {@link #WORK}.
+     * One measurement: how fast, and whether it was right.
      *
-     * @return records per second from the first handler call to the end of the last
+     * @param perSecond  records per second from the first handler call to the end of the last
+     * @param handled    handler calls that succeeded
+     * @param outOfOrder records of a key handled before an earlier record of the same key
      */
-    static double recordsPerSecond(String bootstrapServers, String topic, int records, Ordering ordering,
-                                   int concurrency) {
+    record Measurement(double perSecond, int handled, int outOfOrder) {
+    }
+
+    /** Consumes all {@code records} of {@code topic} with a new group and a handler that waits {@link #WORK}. */
+    static Measurement measure(String bootstrapServers, String topic, int records, Ordering ordering,
+                               int concurrency) {
+        Map<String, Long> lastOffsetByKey = new ConcurrentHashMap<>();
+        AtomicInteger outOfOrder = new AtomicInteger();
         AtomicLong firstStart = new AtomicLong();
         AtomicLong lastEnd = new AtomicLong();
         AtomicInteger handled = new AtomicInteger();
@@ -99,6 +108,10 @@ final class KeyParallelSpeedup {
                 .build();
         CommitLoop<String> loop = CommitLoop.create(options, new StringDeserializer(), record -> {
             firstStart.compareAndSet(0, System.nanoTime());
+            Long previous = lastOffsetByKey.put(record.key(), record.offset());
+            if (previous != null && previous > record.offset()) {
+                outOfOrder.incrementAndGet();
+            }
             Thread.sleep(WORK.toMillis());
             lastEnd.accumulateAndGet(System.nanoTime(), Math::max);
             handled.incrementAndGet();
@@ -111,6 +124,6 @@ final class KeyParallelSpeedup {
                 return handled.get() >= records;
             });
         }
-        return records / ((lastEnd.get() - firstStart.get()) / 1e9);
+        return new Measurement(records / ((lastEnd.get() - firstStart.get()) / 1e9), handled.get(), outOfOrder.get());
     }
 }

@@ -14,7 +14,7 @@ import dev.kafkaprimer.testkit.Await;
  * Runs a {@link CommitLoop} on a thread of its own, as an application would, and keeps what {@code run()}
  * threw. Closing it closes the loop and fails the test if the loop had failed unnoticed.
  */
-final class LoopThread implements AutoCloseable {
+public final class LoopThread implements AutoCloseable {
 
     private final CommitLoop<?> loop;
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
@@ -24,7 +24,7 @@ final class LoopThread implements AutoCloseable {
         this.loop = loop;
     }
 
-    static LoopThread start(CommitLoop<?> loop, String name) {
+    public static LoopThread start(CommitLoop<?> loop, String name) {
         LoopThread thread = new LoopThread(loop);
         new Thread(() -> {
             try {
@@ -37,11 +37,11 @@ final class LoopThread implements AutoCloseable {
         return thread;
     }
 
-    CommitLoop<?> loop() {
+    public CommitLoop<?> loop() {
         return loop;
     }
 
-    boolean hasEnded() {
+    public boolean hasEnded() {
         return ended.isDone();
     }
 
@@ -49,7 +49,7 @@ final class LoopThread implements AutoCloseable {
      * Waits up to {@link BrokerClients#TIMEOUT} for {@code probe} to pass {@code accept}, as
      * {@link Await#until}, but fails at once, with the loop's failure, if the loop ends meanwhile.
      */
-    <T> T awaitWhileRunning(String description, Supplier<T> probe, Predicate<T> accept) {
+    public <T> T awaitWhileRunning(String description, Supplier<T> probe, Predicate<T> accept) {
         return Await.until(BrokerClients.TIMEOUT, description, () -> {
             if (ended.isDone()) {
                 throw new AssertionError("the loop ended while waiting for " + description, awaitEnd(Duration.ZERO));
@@ -59,12 +59,12 @@ final class LoopThread implements AutoCloseable {
     }
 
     /** As {@link #awaitWhileRunning(String, Supplier, Predicate)}, for a condition. */
-    void awaitWhileRunning(String description, Supplier<Boolean> condition) {
+    public void awaitWhileRunning(String description, Supplier<Boolean> condition) {
         awaitWhileRunning(description, condition, Boolean.TRUE::equals);
     }
 
     /** Waits for {@code run()} to end by itself and returns what it threw, or null if it returned. */
-    Throwable awaitEnd(Duration timeout) {
+    public Throwable awaitEnd(Duration timeout) {
         try {
             ended.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return null;

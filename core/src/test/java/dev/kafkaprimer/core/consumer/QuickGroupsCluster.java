@@ -19,5 +19,5 @@ import dev.kafkaprimer.testkit.WithKafkaCluster;
         "group.consumer.heartbeat.interval.ms=500",
         "group.consumer.min.heartbeat.interval.ms=500",
         "group.min.session.timeout.ms=1000"})
-@interface QuickGroupsCluster {
+public @interface QuickGroupsCluster {
 }

@@ -7,12 +7,12 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.GroupProtocol;
 
 /** Consumer options for tests: short polls, and for classic groups short sessions, for quick rebalances. */
-final class TestOptions {
+public final class TestOptions {
 
     private TestOptions() {
     }
 
-    static ConsumerOptions.Builder quick(String bootstrapServers, String groupId, String topic, GroupProtocol protocol) {
+    public static ConsumerOptions.Builder quick(String bootstrapServers, String groupId, String topic, GroupProtocol protocol) {
         ConsumerOptions.Builder builder = ConsumerOptions.builder(bootstrapServers, groupId, List.of(topic))
                 .groupProtocol(protocol)
                 .pollTimeout(Duration.ofMillis(100));

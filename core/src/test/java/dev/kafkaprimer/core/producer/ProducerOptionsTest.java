@@ -143,6 +143,18 @@ class ProducerOptionsTest {
     }
 
     @Test
+    void shouldPassTypedValuesThroughAsTheConsumerOptionsDo() {
+        // A number or a boolean, as ConsumerOptions takes them, reaches the client unchanged
+        ProducerOptions options = ProducerOptions.builder(BOOTSTRAP).property("batch.size", 32_768)
+                .property(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 7).idempotence(false).build();
+
+        assertEquals(32_768, options.clientProperties().get("batch.size"));
+        // And the rules that read them still do: more than 5 in flight refuses idempotence
+        assertMessageContains(() -> ProducerOptions.builder(BOOTSTRAP)
+                .property(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 7).build(), "at most 5", "was 7");
+    }
+
+    @Test
     void shouldNotChangeBuiltOptionsWhenTheBuilderChangesLater() {
         ProducerOptions.Builder builder = ProducerOptions.builder(BOOTSTRAP).property("batch.size", "1000");
         ProducerOptions first = builder.build();

@@ -8,9 +8,9 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
+import dev.kafkaprimer.core.admin.ConsumerGroupLag;
+import dev.kafkaprimer.core.admin.PartitionLag;
 import dev.kafkaprimer.core.admin.TopicAdmin;
-import dev.kafkaprimer.core.consumer.ConsumerGroupLag;
-import dev.kafkaprimer.core.consumer.PartitionLag;
 import dev.kafkaprimer.examples.cli.Example;
 import dev.kafkaprimer.examples.cli.ExampleOptions;
 import dev.kafkaprimer.examples.cli.FreshTopic;

@@ -9,10 +9,10 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import dev.kafkaprimer.core.admin.ConsumerGroupLag;
+import dev.kafkaprimer.core.admin.PartitionLag;
 import dev.kafkaprimer.core.admin.TopicAdmin;
-import dev.kafkaprimer.core.consumer.ConsumerGroupLag;
 import dev.kafkaprimer.core.consumer.ConsumerOptions;
-import dev.kafkaprimer.core.consumer.PartitionLag;
 import dev.kafkaprimer.core.producer.JsonProducer;
 import dev.kafkaprimer.core.producer.ProducerOptions;
 import dev.kafkaprimer.core.producer.SendResult;

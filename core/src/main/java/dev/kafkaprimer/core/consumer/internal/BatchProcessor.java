@@ -1,4 +1,4 @@
-package dev.kafkaprimer.core.consumer;
+package dev.kafkaprimer.core.consumer.internal;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -7,6 +7,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import dev.kafkaprimer.core.consumer.BatchFailedException;
+import dev.kafkaprimer.core.consumer.BatchHandler;
+import dev.kafkaprimer.core.consumer.ProcessingStoppedException;
+import dev.kafkaprimer.core.consumer.StopProcessingException;
 
 /**
  * Takes records to finished in batches, for a {@link BatchHandler}: gathers the readable records of one

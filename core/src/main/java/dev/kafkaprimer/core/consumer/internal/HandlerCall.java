@@ -1,6 +1,11 @@
-package dev.kafkaprimer.core.consumer;
+package dev.kafkaprimer.core.consumer.internal;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+import dev.kafkaprimer.core.consumer.BatchHandler;
+import dev.kafkaprimer.core.consumer.ProcessingStoppedException;
+import dev.kafkaprimer.core.consumer.RecordHandler;
+import dev.kafkaprimer.core.consumer.StopProcessingException;
 
 /**
  * One call of the application's handler, and what its exception means to the loop. Shared by every way the

@@ -1,4 +1,4 @@
-package dev.kafkaprimer.core.consumer;
+package dev.kafkaprimer.core.consumer.internal;
 
 import java.time.Duration;
 import java.util.function.Function;
@@ -10,13 +10,18 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 
+import dev.kafkaprimer.core.consumer.BatchHandler;
+import dev.kafkaprimer.core.consumer.CommitLoop;
+import dev.kafkaprimer.core.consumer.ConsumerOptions;
+import dev.kafkaprimer.core.consumer.RecordHandler;
+
 /**
  * One run of a {@link CommitLoop}: owns the {@code KafkaConsumer} from creation to close, on the loop thread.
  * Only {@link #wakeup()} may be called from another thread.
  *
  * @param <V> the type of record values
  */
-final class LoopEngine<V> {
+final class LoopEngine<V> implements Engine {
 
     private final ConsumerOptions options;
     private final Deserializer<V> values;
@@ -56,12 +61,14 @@ final class LoopEngine<V> {
     }
 
     /** Makes a blocking consumer call on the loop thread throw {@link WakeupException}. Any thread. */
-    void wakeup() {
+    @Override
+    public void wakeup() {
         consumer.wakeup();
     }
 
     /** Polls and processes until closed or stopped, then commits finished work and closes the clients. */
-    void run() {
+    @Override
+    public void run() {
         Throwable failure = null;
         try {
             options.subscribe(consumer, ownership);

@@ -1,4 +1,4 @@
-package dev.kafkaprimer.core.consumer;
+package dev.kafkaprimer.core.consumer.internal;
 
 import java.util.Collection;
 import java.util.HashMap;
@@ -15,6 +15,9 @@ import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import dev.kafkaprimer.core.consumer.CommitPolicy;
+import dev.kafkaprimer.core.consumer.ConsumerOptions;
 
 /**
  * Remembers, per partition, the offset after the last finished record, and commits it as the

@@ -1,4 +1,4 @@
-package dev.kafkaprimer.core.consumer;
+package dev.kafkaprimer.core.consumer.internal;
 
 import java.time.Duration;
 import java.util.Collection;
@@ -27,6 +27,14 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import dev.kafkaprimer.core.consumer.CommitLoop;
+import dev.kafkaprimer.core.consumer.CommitPolicy;
+import dev.kafkaprimer.core.consumer.ConsumerOptions;
+import dev.kafkaprimer.core.consumer.Ordering;
+import dev.kafkaprimer.core.consumer.ProcessingStoppedException;
+import dev.kafkaprimer.core.consumer.RecordHandler;
+import dev.kafkaprimer.core.consumer.RetryPolicy;
 
 /**
  * One run of a {@link CommitLoop} with worker threads ({@link ConsumerOptions#concurrency()} above 1, or an
@@ -58,7 +66,7 @@ import org.slf4j.LoggerFactory;
  *
  * @param <V> the type of record values
  */
-final class ParallelEngine<V> {
+final class ParallelEngine<V> implements Engine {
 
     /** How long giving partitions up waits for their records being handled. */
     static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
@@ -116,18 +124,21 @@ final class ParallelEngine<V> {
     }
 
     /** Whether {@code thread} is one of this engine's workers. Any thread. */
-    boolean isWorker(Thread thread) {
+    @Override
+    public boolean isWorker(Thread thread) {
         return workerThreads.contains(thread);
     }
 
     /** Makes the loop thread leave a blocking consumer call or its wait for workers. Any thread. */
-    void wakeup() {
+    @Override
+    public void wakeup() {
         consumer.wakeup();
         completions.add(wake);
     }
 
     /** Polls, hands out and collects until closed or stopped, then finishes, commits and closes everything. */
-    void run() {
+    @Override
+    public void run() {
         Throwable failure = null;
         try {
             options.subscribe(consumer, new Rebalance());

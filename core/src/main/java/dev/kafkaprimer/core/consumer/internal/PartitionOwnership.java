@@ -1,4 +1,4 @@
-package dev.kafkaprimer.core.consumer;
+package dev.kafkaprimer.core.consumer.internal;
 
 import java.util.Collection;
 import java.util.HashSet;
@@ -10,6 +10,10 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import dev.kafkaprimer.core.consumer.CommitLoop;
+import dev.kafkaprimer.core.consumer.RebalanceEvent;
+import dev.kafkaprimer.core.consumer.RebalanceListener;
 
 /**
  * The loop's rebalance listener: knows which partitions this member owns, commits finished work for

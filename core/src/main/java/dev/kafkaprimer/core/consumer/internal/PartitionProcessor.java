@@ -1,10 +1,14 @@
-package dev.kafkaprimer.core.consumer;
+package dev.kafkaprimer.core.consumer.internal;
 
 import java.util.List;
 import java.util.function.Predicate;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
+
+import dev.kafkaprimer.core.consumer.BatchHandler;
+import dev.kafkaprimer.core.consumer.ProcessingStoppedException;
+import dev.kafkaprimer.core.consumer.RecordHandler;
 
 /**
  * How the sequential loop ({@link LoopEngine}) takes the records one poll brought for one partition from raw

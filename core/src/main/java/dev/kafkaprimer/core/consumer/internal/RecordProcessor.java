@@ -1,9 +1,12 @@
-package dev.kafkaprimer.core.consumer;
+package dev.kafkaprimer.core.consumer.internal;
 
 import java.util.List;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
+
+import dev.kafkaprimer.core.consumer.ProcessingStoppedException;
+import dev.kafkaprimer.core.consumer.RecordHandler;
 
 /**
  * Takes records to finished one at a time: deserializes each, hands it to the {@link RecordHandler}, retries

@@ -1,10 +1,12 @@
-package dev.kafkaprimer.core.consumer;
+package dev.kafkaprimer.core.consumer.internal;
 
 import java.time.Duration;
 
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import dev.kafkaprimer.core.consumer.RetryPolicy;
 
 /**
  * The sequential loop's retries: how many attempts a record (or batch) gets, from the {@link RetryPolicy}, and

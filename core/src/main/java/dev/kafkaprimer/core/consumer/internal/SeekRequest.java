@@ -1,4 +1,4 @@
-package dev.kafkaprimer.core.consumer;
+package dev.kafkaprimer.core.consumer.internal;
 
 import java.time.Instant;
 import java.util.HashMap;
@@ -13,12 +13,32 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * A request, made on any thread, to move the consumer's position; applied by the loop thread before its next
  * poll, because a {@code KafkaConsumer} must only be used by one thread.
+ *
+ * <p><b>Not API:</b> public only so that {@link dev.kafkaprimer.core.consumer.CommitLoop} can reach it from its
+ * own package; it may change in any release.
+ *
+ * @param target    where to move
+ * @param timestamp the time to move to, for {@link Target#TIMESTAMP}; null otherwise
+ * @param result    completed with the new positions, or the failure, by the loop thread
  */
-record SeekRequest(Target target, Instant timestamp, CompletableFuture<Map<TopicPartition, Long>> result) {
+public record SeekRequest(Target target, Instant timestamp, CompletableFuture<Map<TopicPartition, Long>> result) {
 
-    enum Target { BEGINNING, END, TIMESTAMP }
+    /** Where to move. */
+    public enum Target {
+        /** The oldest stored record. */
+        BEGINNING,
+        /** Past the newest record. */
+        END,
+        /** The first record at or after a time. */
+        TIMESTAMP
+    }
 
-    static SeekRequest to(Target target, Instant timestamp) {
+    /**
+     * @param target    where to move
+     * @param timestamp the time, for {@code TIMESTAMP}; null otherwise
+     * @return the request, its result not yet complete
+     */
+    public static SeekRequest to(Target target, Instant timestamp) {
         return new SeekRequest(target, timestamp, new CompletableFuture<>());
     }
 

@@ -1,4 +1,4 @@
-package dev.kafkaprimer.core.consumer;
+package dev.kafkaprimer.core.consumer.internal;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 

@@ -1,4 +1,4 @@
-package dev.kafkaprimer.core.consumer;
+package dev.kafkaprimer.core.consumer.internal;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.PriorityQueue;
 
 import org.apache.kafka.common.TopicPartition;
+
+import dev.kafkaprimer.core.consumer.Ordering;
 
 /**
  * Decides which fetched record a worker may take next, so that the {@link Ordering} holds. Records that must

@@ -1,0 +1,59 @@
+package dev.kafkaprimer.core.consumer.internal;
+
+import java.util.Objects;
+
+import org.apache.kafka.common.serialization.Deserializer;
+
+import dev.kafkaprimer.core.consumer.BatchHandler;
+import dev.kafkaprimer.core.consumer.ConsumerOptions;
+import dev.kafkaprimer.core.consumer.RecordHandler;
+
+/**
+ * Chooses the {@link Engine} for a loop's options and handler: records on the loop thread, records on worker
+ * threads (an ordering other than {@code PARTITION}, or a concurrency above 1), or batches on the loop thread.
+ * Thread-safe (stateless).
+ *
+ * <p><b>Not API:</b> public only so that {@link dev.kafkaprimer.core.consumer.CommitLoop} can reach it from its
+ * own package; it may change in any release.
+ */
+public final class Engines {
+
+    private Engines() {
+    }
+
+    /**
+     * The engine for a loop that hands each record to {@code handler}. Creates the engine's clients: call it on
+     * the loop thread, from {@code run()}.
+     *
+     * @param options what to consume and how; not null
+     * @param values  reads record values
+     * @param handler the processing step
+     * @param control what other threads share with the loop thread
+     * @param <V>     the type of record values
+     * @return an engine, its clients created, not yet running
+     */
+    public static <V> Engine forRecords(ConsumerOptions options, Deserializer<V> values, RecordHandler<V> handler,
+                                        LoopControl control) {
+        Objects.requireNonNull(handler, "handler");
+        return options.parallel()
+                ? new ParallelEngine<>(options, values, handler, control)
+                : LoopEngine.oneByOne(options, values, handler, control);
+    }
+
+    /**
+     * The engine for a loop that hands each partition's records of a poll to {@code handler} at once; batches are
+     * handled on the loop thread (the loop's factories refuse options that ask for workers).
+     *
+     * @param options what to consume and how; not null
+     * @param values  reads record values
+     * @param handler the processing step
+     * @param control what other threads share with the loop thread
+     * @param <V>     the type of record values
+     * @return an engine, its clients created, not yet running
+     */
+    public static <V> Engine forBatches(ConsumerOptions options, Deserializer<V> values, BatchHandler<V> handler,
+                                        LoopControl control) {
+        Objects.requireNonNull(handler, "handler");
+        return LoopEngine.inBatches(options, values, handler, control);
+    }
+}
