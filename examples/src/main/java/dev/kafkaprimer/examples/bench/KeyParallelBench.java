@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -13,6 +12,7 @@ import dev.kafkaprimer.core.consumer.CommitLoop;
 import dev.kafkaprimer.core.consumer.ConsumerOptions;
 import dev.kafkaprimer.core.consumer.Ordering;
 import dev.kafkaprimer.examples.cli.KafkaConnection;
+import dev.kafkaprimer.examples.cli.LoopThread;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -72,22 +72,13 @@ final class KeyParallelBench {
             lastEnd.accumulateAndGet(System.nanoTime(), Math::max);
             handled.incrementAndGet();
         });
-        AtomicLong failed = new AtomicLong();
-        Thread thread = new Thread(() -> {
-            try {
-                loop.run();
-            } catch (RuntimeException e) {
-                failed.set(1);
-                throw e;
-            }
-        }, "bench-" + name);
-        thread.start();
+        LoopThread running = LoopThread.start("bench-" + name, loop);
         try {
             long giveUpAt = System.nanoTime() + deadline.toNanos();
             while (handled.get() < records) {
-                if (failed.get() != 0 || !thread.isAlive()) {
+                if (!running.isRunning()) {
                     throw new IllegalStateException("the commit loop of " + topic + " stopped after "
-                            + handled.get() + " of " + records + " records");
+                            + handled.get() + " of " + records + " records", running.failure());
                 }
                 if (System.nanoTime() > giveUpAt) {
                     throw new IllegalStateException(topic + ": only " + handled.get() + " of " + records
@@ -96,8 +87,7 @@ final class KeyParallelBench {
                 Thread.sleep(20);  // a progress check; the deadline above bounds the wait
             }
         } finally {
-            loop.close(Duration.ofSeconds(30));
-            thread.join(TimeUnit.SECONDS.toMillis(30));
+            running.stopQuietly(Duration.ofSeconds(30));
             topics.delete(topic);
         }
         return records / ((lastEnd.get() - firstStart.get()) / 1e9);

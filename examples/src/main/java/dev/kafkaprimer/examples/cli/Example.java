@@ -2,6 +2,7 @@ package dev.kafkaprimer.examples.cli;
 
 import java.io.PrintStream;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One runnable concept: {@code ./primer NAME [options]}. Implementations are small classes that tell what
@@ -24,6 +25,14 @@ public interface Example {
      */
     default int embeddedNodes() {
         return 1;
+    }
+
+    /**
+     * Why this example runs only on the embedded cluster it starts itself (it stops brokers, say), or empty if
+     * it runs on any cluster. A cluster given by address is then refused before anything connects to it.
+     */
+    default Optional<String> whyEmbeddedOnly() {
+        return Optional.empty();
     }
 
     /**

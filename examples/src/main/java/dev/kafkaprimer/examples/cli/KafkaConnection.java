@@ -72,6 +72,11 @@ public final class KafkaConnection implements AutoCloseable {
         Optional<String> commandConfig = options.value(ExampleOptions.COMMAND_CONFIG);
         if (given.isPresent()) {
             String servers = given.get().trim();
+            Optional<String> embeddedOnly = example.whyEmbeddedOnly();
+            if (embeddedOnly.isPresent()) {
+                throw new UsageException(embeddedOnly.get() + "; nothing was changed at " + servers + ". Run it"
+                        + " without " + ExampleOptions.BOOTSTRAP_SERVER + " and with " + ENV + " unset.");
+            }
             BootstrapAddress.check(source, servers);
             ClientSecurity security = security(commandConfig, env);
             out.println("Using the Kafka cluster at " + servers + " (from " + source + ")"

@@ -20,7 +20,6 @@ import dev.kafkaprimer.examples.cli.ExampleOptions;
 import dev.kafkaprimer.examples.cli.KafkaConnection;
 import dev.kafkaprimer.examples.cli.ParsedOptions;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.QuorumInfo;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -79,7 +78,7 @@ public final class ClusterExample implements Example {
     public int run(ParsedOptions args, KafkaConnection kafka, PrintStream out) throws Exception {
         String topic = args.string("--topic");
         Duration deadline = args.timeout();
-        try (Admin admin = Admin.create(adminConfig(kafka.clientProperties(), deadline))) {
+        try (Admin admin = Admin.create(kafka.adminProperties(deadline))) {
             // stage 1: the brokers
             Collection<Node> brokers = brokers(admin, kafka, deadline, out);
             if (brokers.isEmpty()) {
@@ -213,14 +212,6 @@ public final class ClusterExample implements Example {
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) deadline.toMillis() / 2);
         // Send each record at once rather than waiting to fill a batch: twelve records, no need to wait.
         config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        return config;
-    }
-
-    private static Map<String, Object> adminConfig(Map<String, Object> client, Duration deadline) {
-        Map<String, Object> config = new HashMap<>(client);
-        // Give up on an unreachable cluster within the example's deadline.
-        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) deadline.toMillis());
-        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) deadline.toMillis() / 2);
         return config;
     }
 }

@@ -2,18 +2,16 @@ package dev.kafkaprimer.examples.failover;
 
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 import dev.kafkaprimer.examples.cli.Example;
 import dev.kafkaprimer.examples.cli.ExampleOptions;
 import dev.kafkaprimer.examples.cli.KafkaConnection;
 import dev.kafkaprimer.examples.cli.ParsedOptions;
-import dev.kafkaprimer.examples.cli.UsageException;
 import dev.kafkaprimer.testkit.BrokerStop;
 import dev.kafkaprimer.testkit.EmbeddedKafkaCluster;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * What the controller does when a broker fails, and what {@code acks=all} with {@code min.insync.replicas=2}
@@ -64,16 +62,19 @@ public final class FailoverExample implements Example {
     }
 
     @Override
+    public Optional<String> whyEmbeddedOnly() {
+        return Optional.of("failover stops and restarts brokers, so it runs only on the embedded cluster it starts"
+                + " itself");
+    }
+
+    @Override
     public int run(ParsedOptions args, KafkaConnection kafka, PrintStream out) throws Exception {
-        EmbeddedKafkaCluster cluster = kafka.embedded().orElseThrow(() -> new UsageException("failover stops and"
-                + " restarts brokers, so it runs only on the embedded cluster it starts itself; nothing was changed"
-                + " at " + kafka.bootstrapServers() + ". Run it without " + ExampleOptions.BOOTSTRAP_SERVER
-                + " and with " + KafkaConnection.ENV + " unset."));
+        // Primer refused a cluster given by address already (whyEmbeddedOnly), before connecting to it.
+        EmbeddedKafkaCluster cluster = kafka.embedded().orElseThrow(() -> new IllegalStateException(
+                whyEmbeddedOnly().orElseThrow()));
         Duration deadline = args.timeout();
-        Map<String, Object> adminConfig = new HashMap<>(kafka.clientProperties());
         // Bound every Admin call; a stopped broker must not make a call hang.
-        adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) deadline.toMillis());
-        try (Admin admin = Admin.create(adminConfig)) {
+        try (Admin admin = Admin.create(kafka.adminProperties(deadline))) {
             return new FailoverRun(cluster, kafka.clientProperties(), admin, args.string("--topic"), deadline, out)
                     .run();
         }

@@ -12,6 +12,7 @@ import dev.kafkaprimer.core.config.ClientSecurity;
 import dev.kafkaprimer.core.consumer.CommitLoop;
 import dev.kafkaprimer.core.consumer.ConsumerOptions;
 import dev.kafkaprimer.core.consumer.RebalanceEvent;
+import dev.kafkaprimer.examples.cli.LoopThread;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.GroupProtocol;
 import org.apache.kafka.common.TopicPartition;
@@ -35,10 +36,10 @@ final class GroupMember {
 
     private final String name;
     private final CommitLoop<Numbered> loop;
-    private final Thread thread;
+    /** Set once, by start(), before anyone else sees this object. */
+    private LoopThread running;
     private final AtomicLong processed = new AtomicLong();
     private volatile int generation = -1;
-    private volatile Throwable failure;
 
     private GroupMember(String name, Settings settings, Deliveries deliveries, PrintStream out) {
         this.name = name;
@@ -60,13 +61,12 @@ final class GroupMember {
             deliveries.processed(record.partition(), record.offset());
             processed.incrementAndGet();
         });
-        this.thread = new Thread(this::runLoop, name);
     }
 
     /** Creates the member and starts its loop: it joins the group on its first poll. */
     static GroupMember start(String name, Settings settings, Deliveries deliveries, PrintStream out) {
         GroupMember member = new GroupMember(name, settings, deliveries, out);
-        member.thread.start();
+        member.running = LoopThread.start(name, member.loop);
         return member;
     }
 
@@ -75,14 +75,6 @@ final class GroupMember {
         out.println(String.format("   %-8s %-8s %-18s -> owns %-18s (%s %d)", name,
                 event.change().name().toLowerCase(Locale.ROOT), list(event.partitions()),
                 list(event.owned()), settings.generationName(), event.generation()));
-    }
-
-    private void runLoop() {
-        try {
-            loop.run();
-        } catch (RuntimeException | Error e) {
-            failure = e;
-        }
     }
 
     String name() {
@@ -105,7 +97,7 @@ final class GroupMember {
 
     /** Why the loop stopped on its own, if it did; null while it runs or after a clean close. */
     Throwable failure() {
-        return failure;
+        return running.failure();
     }
 
     /**
@@ -116,14 +108,7 @@ final class GroupMember {
      * @throws IllegalStateException if the loop did not finish within {@code timeout}, or ended with a failure
      */
     void leave(Duration timeout) throws InterruptedException {
-        boolean finished = loop.close(timeout);
-        thread.join(timeout.toMillis());
-        if (!finished || thread.isAlive()) {
-            throw new IllegalStateException(name + " did not leave the group within " + timeout.toSeconds() + " s");
-        }
-        if (failure != null) {
-            throw new IllegalStateException(name + " failed: " + failure, failure);
-        }
+        running.stop(timeout);
     }
 
     /** Partition numbers in order, as {@code [0, 1, 5]}. */

@@ -16,7 +16,6 @@ import dev.kafkaprimer.examples.cli.ExampleOptions;
 import dev.kafkaprimer.examples.cli.KafkaConnection;
 import dev.kafkaprimer.examples.cli.ParsedOptions;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -71,7 +70,7 @@ public final class HelloExample implements Example {
         String topic = args.string("--topic");
         String message = args.string("--message");
         Duration deadline = args.timeout();
-        try (Admin admin = Admin.create(adminConfig(kafka.clientProperties(), deadline))) {
+        try (Admin admin = Admin.create(kafka.adminProperties(deadline))) {
             // stage 1: connect
             if (!connect(admin, kafka, deadline, out)) {
                 return 1;
@@ -189,13 +188,5 @@ public final class HelloExample implements Example {
     /** When this JVM started, as the JVM itself recorded it (before any of our code ran). */
     private static long jvmStartMillis() {
         return ManagementFactory.getRuntimeMXBean().getStartTime();
-    }
-
-    private static Map<String, Object> adminConfig(Map<String, Object> client, Duration deadline) {
-        Map<String, Object> config = new HashMap<>(client);
-        // Give up on an unreachable cluster within the example's deadline.
-        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) deadline.toMillis());
-        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) deadline.toMillis() / 2);
-        return config;
     }
 }

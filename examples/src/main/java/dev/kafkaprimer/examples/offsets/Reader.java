@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.kafkaprimer.core.consumer.CommitLoop;
 import dev.kafkaprimer.core.consumer.ConsumerOptions;
+import dev.kafkaprimer.examples.cli.LoopThread;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 
@@ -23,8 +24,8 @@ final class Reader implements AutoCloseable {
 
     private final BlockingQueue<ConsumerRecord<String, Entry>> processed = new LinkedBlockingQueue<>();
     private final CommitLoop<Entry> loop;
-    private final Thread thread;
-    private volatile Throwable failure;
+    /** Set once, by start(), before anyone else sees this object. */
+    private LoopThread running;
 
     private Reader(ConsumerOptions options, long lastOffset) {
         this.loop = CommitLoop.forJson(options, Entry.class, record -> {
@@ -35,7 +36,6 @@ final class Reader implements AutoCloseable {
                 stop();
             }
         });
-        this.thread = new Thread(this::runLoop, "offsets-reader");
     }
 
     /** Starts a reader that keeps going until closed. */
@@ -46,20 +46,12 @@ final class Reader implements AutoCloseable {
     /** Starts a reader that stops by itself once it finished the record at {@code lastOffset}. */
     static Reader start(ConsumerOptions options, long lastOffset) {
         Reader reader = new Reader(options, lastOffset);
-        reader.thread.start();
+        reader.running = LoopThread.start("offsets-reader", reader.loop);
         return reader;
     }
 
     private void stop() {
         loop.close(Duration.ZERO);
-    }
-
-    private void runLoop() {
-        try {
-            loop.run();
-        } catch (RuntimeException | Error e) {
-            failure = e;
-        }
     }
 
     /**
@@ -70,6 +62,7 @@ final class Reader implements AutoCloseable {
     ConsumerRecord<String, Entry> next(Duration timeout) throws InterruptedException {
         ConsumerRecord<String, Entry> record = processed.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
         if (record == null) {
+            Throwable failure = running.failure();
             throw new IllegalStateException("no record was processed within " + timeout.toSeconds() + " s"
                     + (failure == null ? "" : "; the loop failed: " + failure), failure);
         }
@@ -87,13 +80,7 @@ final class Reader implements AutoCloseable {
      * @throws IllegalStateException if it is still running after {@code timeout}, or it failed
      */
     void awaitStopped(Duration timeout) throws InterruptedException {
-        thread.join(timeout.toMillis());
-        if (thread.isAlive()) {
-            throw new IllegalStateException("the reader did not stop within " + timeout.toSeconds() + " s");
-        }
-        if (failure != null) {
-            throw new IllegalStateException("the reader failed: " + failure, failure);
-        }
+        running.awaitStopped(timeout);
     }
 
     /**

@@ -2,7 +2,6 @@ package dev.kafkaprimer.examples.segments;
 
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -14,7 +13,6 @@ import dev.kafkaprimer.examples.cli.KafkaConnection;
 import dev.kafkaprimer.examples.cli.ParsedOptions;
 import dev.kafkaprimer.examples.cli.UsageException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -76,9 +74,7 @@ public final class SegmentsExample implements Example {
         String compacted = topic + "-compacted";
         Duration deadline = args.timeout();
         Map<String, Object> client = kafka.clientProperties();
-        Map<String, Object> adminConfig = new HashMap<>(client);
-        adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) deadline.toMillis());
-        try (Admin admin = Admin.create(adminConfig)) {
+        try (Admin admin = Admin.create(kafka.adminProperties(deadline))) {
             // stages 1 to 5: segments and retention
             PartitionLog retained = new PartitionLog(client, admin, new TopicPartition(topic, 0),
                     kafka.embedded(), deadline);

@@ -3,7 +3,6 @@ package dev.kafkaprimer.examples.wallet;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -14,10 +13,9 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import dev.kafkaprimer.core.admin.PartitionLag;
 import dev.kafkaprimer.core.admin.TopicAdmin;
-import dev.kafkaprimer.core.consumer.ConsumerGroupLag;
 import dev.kafkaprimer.core.consumer.Ordering;
-import dev.kafkaprimer.core.consumer.PartitionLag;
 import dev.kafkaprimer.core.producer.JsonProducer;
 import dev.kafkaprimer.core.producer.ProducerOptions;
 import dev.kafkaprimer.core.producer.SendResult;
@@ -28,12 +26,8 @@ import dev.kafkaprimer.examples.cli.FreshTopic;
 import dev.kafkaprimer.examples.cli.KafkaConnection;
 import dev.kafkaprimer.examples.cli.ParsedOptions;
 import dev.kafkaprimer.examples.cli.UsageException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -126,8 +120,7 @@ public final class WalletExample implements Example {
         Ledger ledger = Ledger.of(generated);
         try (PaymentNotifier notifier = PaymentNotifier.start(failureRate, seed);
              WalletStore store = WalletStore.open(db);
-             TopicAdmin topics = TopicAdmin.connect(kafka.bootstrapServers(), kafka.security(), SETUP_DEADLINE);
-             Admin admin = Admin.create(kafka.adminProperties(SETUP_DEADLINE))) {
+             TopicAdmin topics = TopicAdmin.connect(kafka.bootstrapServers(), kafka.security(), SETUP_DEADLINE)) {
             store.prepare(!args.flag("--keep-db"));
             FreshTopic.recreate(topics, topic, partitions, SETUP_DEADLINE);
             FreshTopic.recreate(topics, topic + DEAD_LETTER_SUFFIX, partitions, SETUP_DEADLINE);
@@ -177,7 +170,7 @@ public final class WalletExample implements Example {
                 }
 
                 // stage 5: wait for the group to catch up
-                awaitAllConsumed(admin, store, group, events, members, timeout, started, out);
+                awaitAllConsumed(topics, store, group, events, members, timeout, started, out);
                 double seconds = (System.nanoTime() - started) / 1e9;
 
                 // stage 6: the end check
@@ -185,7 +178,7 @@ public final class WalletExample implements Example {
                 long redelivered = members.stream().mapToLong(WalletMember::redelivered).sum();
                 WalletReport report = new WalletReport(keyed, users, events, ledger, store.balances(),
                         store.outcomeCounts(), store.outOfOrderByUser(), redelivered, notifier.acceptedCount(),
-                        deadLettered(topics, admin, topic + DEAD_LETTER_SUFFIX), seconds);
+                        deadLettered(topics, topic + DEAD_LETTER_SUFFIX), seconds);
                 out.println("6. End check: the database against a ledger computed from the produced events in seq "
                         + "order. Notifier: " + notifier.calls() + " calls, " + notifier.failedCalls()
                         + " failed on purpose and were retried.");
@@ -249,7 +242,7 @@ public final class WalletExample implements Example {
         out.println("   Also wrote " + count + " malformed record(s): poison pills for the dead-letter topic.");
     }
 
-    private static void awaitAllConsumed(Admin admin, WalletStore store, String group, int events,
+    private static void awaitAllConsumed(TopicAdmin topics, WalletStore store, String group, int events,
                                          List<WalletMember> members, Duration timeout, long started, PrintStream out)
             throws Exception {
         out.println("5. Consuming (progress every second):");
@@ -262,7 +255,7 @@ public final class WalletExample implements Example {
                     throw new IllegalStateException(member.name() + " stopped: " + member.failure(), member.failure());
                 }
             }
-            long lag = totalLag(admin, group);
+            long lag = totalLag(topics, group);
             long recorded = store.recordedEvents();
             long now = System.nanoTime();
             if (lag == 0 && recorded >= events) {
@@ -289,22 +282,17 @@ public final class WalletExample implements Example {
      * The group's total lag, or -1 before the group has a member. A partition without a committed offset
      * counts from offset 0 (the topic is new): all its records are still to be read.
      */
-    private static long totalLag(Admin admin, String group) {
-        List<PartitionLag> lags = ConsumerGroupLag.read(admin, group, SETUP_DEADLINE);
+    private static long totalLag(TopicAdmin topics, String group) {
+        List<PartitionLag> lags = topics.groupLag(group);
         if (lags.isEmpty()) {
             return -1;
         }
         return lags.stream().mapToLong(lag -> lag.logEndOffset() - lag.committedOffset().orElse(0)).sum();
     }
 
-    private static long deadLettered(TopicAdmin topics, Admin admin, String dlt) throws Exception {
-        int partitions = topics.describeTopic(dlt).partitions().size();
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        for (int p = 0; p < partitions; p++) {
-            latest.put(new TopicPartition(dlt, p), OffsetSpec.latest());
-        }
-        return admin.listOffsets(latest).all().get(SETUP_DEADLINE.toSeconds(), TimeUnit.SECONDS).values().stream()
-                .mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
+    /** Records in the dead-letter topic: the sum of its partitions' end offsets (it is new for each run). */
+    private static long deadLettered(TopicAdmin topics, String dlt) {
+        return topics.endOffsets(dlt).values().stream().mapToLong(Long::longValue).sum();
     }
 
     private static void closeAll(List<WalletMember> members) throws Exception {

@@ -14,6 +14,7 @@ import dev.kafkaprimer.core.consumer.CommitLoop;
 import dev.kafkaprimer.core.consumer.ConsumerOptions;
 import dev.kafkaprimer.core.consumer.Ordering;
 import dev.kafkaprimer.core.consumer.RetryPolicy;
+import dev.kafkaprimer.examples.cli.LoopThread;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -55,12 +56,12 @@ final class WalletMember implements AutoCloseable {
     private final BlockingQueue<WalletStore> stores;
     private final NotifierClient notifier;
     private final CommitLoop<WalletEvent> loop;
-    private final Thread thread;
+    /** Set once, by start(), before anyone else sees this object. */
+    private LoopThread running;
     private final AtomicLong processed = new AtomicLong();
     private final AtomicLong redelivered = new AtomicLong();
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong batchedEvents = new AtomicLong();
-    private volatile Throwable failure;
 
     private WalletMember(String name, Settings settings) throws SQLException {
         this.name = name;
@@ -81,13 +82,12 @@ final class WalletMember implements AutoCloseable {
         this.loop = settings.handling() == Handling.IN_BATCHES
                 ? CommitLoop.forJsonBatches(options, WalletEvent.class, this::handleBatch)
                 : CommitLoop.forJson(options, WalletEvent.class, this::handle);
-        this.thread = new Thread(this::runLoop, name);
     }
 
     /** Creates the member and starts its loop thread. */
     static WalletMember start(String name, Settings settings) throws SQLException {
         WalletMember member = new WalletMember(name, settings);
-        member.thread.start();
+        member.running = LoopThread.start(name, member.loop);
         return member;
     }
 
@@ -163,14 +163,6 @@ final class WalletMember implements AutoCloseable {
         processed.incrementAndGet();
     }
 
-    private void runLoop() {
-        try {
-            loop.run();
-        } catch (RuntimeException | Error e) {
-            failure = e;
-        }
-    }
-
     String name() {
         return name;
     }
@@ -200,18 +192,15 @@ final class WalletMember implements AutoCloseable {
 
     /** Why the loop stopped on its own, if it did; null while it runs or after a clean close. */
     Throwable failure() {
-        return failure;
+        return running.failure();
     }
 
     /** Stops the loop (committing finished work) and closes the database connections. */
     @Override
     public void close() throws SQLException {
         try {
-            loop.close(Duration.ofSeconds(30));
-            thread.join(Duration.ofSeconds(30).toMillis());
-        } catch (InterruptedException e) {
-            // Keep the interrupt for the caller to see; the connections below are closed all the same.
-            Thread.currentThread().interrupt();
+            // A failure of the loop is reported by the example from failure(); here only the clean-up.
+            running.stopQuietly(Duration.ofSeconds(30));
         } finally {
             SQLException failure = closeAll(stores, null);
             if (failure != null) {
