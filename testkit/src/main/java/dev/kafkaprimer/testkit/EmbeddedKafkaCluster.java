@@ -74,6 +74,10 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p><b>Thread-safety.</b> All methods are safe to call from several threads; node control is serialized.
+ *
+ * <p>Why one class of some 600 lines: the cluster's public surface and its {@link Builder}, each method with the
+ * javadoc a test author needs; the parts live apart: {@link EmbeddedNode} (one node), {@code ListenerSecurity}
+ * (the secured client listener), {@code BrokerDefaults} (settings for tests) and {@code ClusterShutdown}.
  */
 public final class EmbeddedKafkaCluster implements KafkaCluster {
 

@@ -66,6 +66,9 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  *     orders.partitions().forEach(System.out::println);   // leader, replicas, in-sync replicas
  * }
  * }</pre>
+ *
+ * <p>Why one class of some 450 lines: each operation is a few lines of Admin-client calls under one deadline, and
+ * most of the length is the javadoc saying what each one promises and how it fails.
  */
 public final class TopicAdmin implements AutoCloseable {
 

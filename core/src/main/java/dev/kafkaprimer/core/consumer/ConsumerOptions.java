@@ -51,6 +51,10 @@ import org.apache.kafka.clients.consumer.GroupProtocol;
  * cannot be passed that way. {@link #toString()} hides the values of secret settings.
  *
  * <p>Immutable and thread-safe.
+ *
+ * <p>Why one class of some 700 lines: one getter and one builder method per choice, each with the javadoc a
+ * reader needs to choose; the rules for pass-through settings live in {@code ConsumerPropertyRules} and
+ * {@link PassThroughProperties}.
  */
 public final class ConsumerOptions {
 
@@ -78,25 +82,6 @@ public final class ConsumerOptions {
     public static final int DEFAULT_CONCURRENCY = 1;
     /** Records a parallel loop holds at most by default, before it stops fetching more: two default polls. */
     public static final int DEFAULT_MAX_PENDING_RECORDS = 1_000;
-
-    /** Settings the options set themselves, with the builder method to use instead. */
-    private static final Map<String, String> CHOSEN_HERE = Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "the bootstrapServers argument of builder(...)",
-            ConsumerConfig.GROUP_ID_CONFIG, "the groupId argument of builder(...)",
-            ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, "nothing: keys are read as UTF-8 text",
-            ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, "the deserializer given to CommitLoop (bytes are "
-                    + "deserialized inside the loop, so one bad record cannot make poll() fail)",
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "offsetReset(OffsetReset)",
-            ConsumerConfig.GROUP_PROTOCOL_CONFIG, "groupProtocol(GroupProtocol)",
-            ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "maxPollRecords(int)");
-    /** Settings KIP-848 moves to the broker: a consumer-protocol client refuses them. */
-    private static final Map<String, String> BROKER_SIDE_WITH_CONSUMER_PROTOCOL = Map.of(
-            ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
-            "the broker assigns partitions; choose its assignor with group.remote.assignor",
-            ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
-            "the broker sets it for the group (broker setting group.consumer.session.timeout.ms)",
-            ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
-            "the broker sets it for the group (broker setting group.consumer.heartbeat.interval.ms)");
 
     private final String bootstrapServers;
     private final String groupId;
@@ -668,14 +653,7 @@ public final class ConsumerOptions {
          *                                  asks for auto-commit ({@code enable.auto.commit=true})
          */
         public Builder property(String name, Object value) {
-            PassThroughProperties.check(name, value, CHOSEN_HERE);
-            if (name.equals(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG)
-                    && !value.toString().trim().equalsIgnoreCase("false")) {
-                throw new IllegalArgumentException("enable.auto.commit=" + value + " is not allowed: auto-commit "
-                        + "commits offsets on a timer, also of records the handler has not finished, so a crash "
-                        + "would lose them; the loop commits itself, only after the handler returned "
-                        + "(choose when with commitPolicy)");
-            }
+            ConsumerPropertyRules.check(name, value);
             properties.put(name, value);
             return this;
         }
@@ -698,19 +676,7 @@ public final class ConsumerOptions {
                         + maxPendingRecords + " with concurrency " + concurrency);
             }
             PassThroughProperties.checkNotAlsoInSecurity(properties, security);
-            if (groupProtocol == GroupProtocol.CONSUMER) {
-                for (String name : properties.keySet()) {
-                    String why = BROKER_SIDE_WITH_CONSUMER_PROTOCOL.get(name);
-                    if (why != null) {
-                        throw new IllegalArgumentException("property " + name + "=" + properties.get(name)
-                                + " cannot be used with group protocol CONSUMER (KIP-848): " + why);
-                    }
-                }
-            } else if (properties.containsKey(ConsumerConfig.GROUP_REMOTE_ASSIGNOR_CONFIG)) {
-                throw new IllegalArgumentException("property " + ConsumerConfig.GROUP_REMOTE_ASSIGNOR_CONFIG + "="
-                        + properties.get(ConsumerConfig.GROUP_REMOTE_ASSIGNOR_CONFIG) + " needs group protocol "
-                        + "CONSUMER; with CLASSIC the assignor is partition.assignment.strategy");
-            }
+            ConsumerPropertyRules.checkFitsProtocol(properties, groupProtocol);
             return new ConsumerOptions(this);
         }
     }

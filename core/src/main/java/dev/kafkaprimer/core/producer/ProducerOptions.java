@@ -39,6 +39,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  *         .security(ClientSecurity.sasl(SaslMechanism.SCRAM_SHA_512, "checkout", password))
  *         .build();
  * }</pre>
+ *
+ * <p>Why one class of some 450 lines: one getter and one builder method per choice, each documented; the rules
+ * every client shares live in {@link PassThroughProperties}.
  */
 public final class ProducerOptions {
 

@@ -7,21 +7,12 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -35,14 +26,16 @@ import dev.kafkaprimer.core.consumer.Ordering;
 import dev.kafkaprimer.core.consumer.ProcessingStoppedException;
 import dev.kafkaprimer.core.consumer.RecordHandler;
 import dev.kafkaprimer.core.consumer.RetryPolicy;
+import dev.kafkaprimer.core.consumer.internal.WorkerPool.Completion;
+import dev.kafkaprimer.core.consumer.internal.WorkerPool.Result;
 
 /**
  * One run of a {@link CommitLoop} with worker threads ({@link ConsumerOptions#concurrency()} above 1, or an
  * {@link Ordering} other than {@code PARTITION}). Only {@link #wakeup()} may be called from another thread.
  *
  * <p><b>Threads.</b> The loop thread owns the {@code KafkaConsumer} and every piece of state here. It polls,
- * reads each record's bytes, and hands records to a fixed pool of {@code concurrency} workers, never more than
- * one per worker, in the order {@link WorkLanes} allows. A worker makes one attempt (the handler, or for an
+ * reads each record's bytes, and hands records to a fixed pool of {@code concurrency} workers
+ * ({@link WorkerPool}), never more than one per worker, in the order {@link WorkLanes} allows. A worker makes one attempt (the handler, or for an
  * unreadable record the dead-letter write) and puts the outcome on a queue; the loop thread takes outcomes
  * from that queue between polls, and while it has nothing else to do it waits on that queue rather than in
  * {@code poll()}, polling again at least every {@link #FETCH_CHECK_INTERVAL} (or poll timeout when it could
@@ -64,6 +57,11 @@ import dev.kafkaprimer.core.consumer.RetryPolicy;
  * their safe offsets. Records still running after that are abandoned: their outcome is ignored and their
  * partition's next reader handles them again. Lost partitions are abandoned at once, without a commit.
  *
+ * <p>Why one class of some 400 lines: every method here reads or changes the loop thread's state (windows,
+ * lanes, running records, the pause), and the order of those changes is the engine's correctness argument; the
+ * parts that need no such state live apart ({@link WorkerPool}, {@link WorkLanes}, {@link PartitionWindow},
+ * {@link OffsetTracker}, {@link PartitionOwnership}, {@link DeadLetterPublisher}).
+ *
  * @param <V> the type of record values
  */
 final class ParallelEngine<V> implements Engine {
@@ -75,12 +73,6 @@ final class ParallelEngine<V> implements Engine {
 
     private static final Logger LOG = LoggerFactory.getLogger(ParallelEngine.class);
 
-    private enum Result { FINISHED, RETRY, STOP, FAILED, WAKE }
-
-    /** What a worker reports about one attempt; or, with {@link Result#WAKE}, a call to look at the loop's flags. */
-    private record Completion<V>(WorkItem<V> item, Result result, Throwable failure) {
-    }
-
     private final ConsumerOptions options;
     private final Deserializer<V> values;
     private final RecordDeserializer<V> reader;
@@ -90,10 +82,7 @@ final class ParallelEngine<V> implements Engine {
     private final OffsetTracker offsets;
     private final PartitionOwnership ownership;
     private final DeadLetterPublisher deadLetters;
-    private final ThreadPoolExecutor workers;
-    private final Set<Thread> workerThreads = ConcurrentHashMap.newKeySet();
-    private final BlockingQueue<Completion<V>> completions = new LinkedBlockingQueue<>();
-    private final Completion<V> wake = new Completion<>(null, Result.WAKE, null);
+    private final WorkerPool<V> workers;
     private final Map<TopicPartition, PartitionWindow> windows = new HashMap<>();
     private final WorkLanes<V> lanes;
     private final Set<WorkItem<V>> running = new HashSet<>();
@@ -117,23 +106,20 @@ final class ParallelEngine<V> implements Engine {
         this.ownership = new PartitionOwnership(consumer, offsets, control, options.rebalanceListener());
         this.deadLetters = new DeadLetterPublisher(options);
         this.lanes = new WorkLanes<>(options.ordering());
-        int threads = options.concurrency();
-        // Never more than one record per worker is handed over, so the queue never holds more than that.
-        this.workers = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(threads), newWorkerThreads(Thread.currentThread().getName()));
+        this.workers = new WorkerPool<>(options.concurrency(), Thread.currentThread().getName(), this::attempt);
     }
 
     /** Whether {@code thread} is one of this engine's workers. Any thread. */
     @Override
     public boolean isWorker(Thread thread) {
-        return workerThreads.contains(thread);
+        return workers.isWorker(thread);
     }
 
     /** Makes the loop thread leave a blocking consumer call or its wait for workers. Any thread. */
     @Override
     public void wakeup() {
         consumer.wakeup();
-        completions.add(wake);
+        workers.wake();
     }
 
     /** Polls, hands out and collects until closed or stopped, then finishes, commits and closes everything. */
@@ -167,7 +153,7 @@ final class ParallelEngine<V> implements Engine {
 
     /** Zero while workers may report (their outcomes are awaited after the poll), else up to the next retry. */
     private Duration pollTimeout() {
-        if (!running.isEmpty() || !completions.isEmpty()) {
+        if (!running.isEmpty() || workers.hasCompletions()) {
             return Duration.ZERO;
         }
         long untilRetry = lanes.nanosUntilNextRetry(System.nanoTime());
@@ -227,7 +213,7 @@ final class ParallelEngine<V> implements Engine {
             }
             int attempt = item.startAttempt();
             running.add(item);
-            workers.execute(() -> completions.add(attempt(item, attempt)));
+            workers.submit(item, attempt);
         }
     }
 
@@ -257,7 +243,7 @@ final class ParallelEngine<V> implements Engine {
 
     private void takeCompletions() {
         Completion<V> completion;
-        while ((completion = completions.poll()) != null) {
+        while ((completion = workers.poll()) != null) {
             take(completion);
         }
     }
@@ -274,20 +260,11 @@ final class ParallelEngine<V> implements Engine {
         boolean cannotTakeMore = fetchPaused || running.size() >= options.concurrency();
         long wait = Math.min(lanes.nanosUntilNextRetry(System.nanoTime()),
                 (cannotTakeMore ? options.pollTimeout() : FETCH_CHECK_INTERVAL).toNanos());
-        Completion<V> completion = nextCompletion(wait);
+        Completion<V> completion = workers.await(wait);
         if (completion != null) {
             take(completion);
             takeCompletions();
             handOut();
-        }
-    }
-
-    private Completion<V> nextCompletion(long waitNanos) {
-        try {
-            return completions.poll(waitNanos, TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            // As the consumer itself does when its thread is interrupted in a blocking call.
-            throw new InterruptException(e);
         }
     }
 
@@ -391,7 +368,7 @@ final class ParallelEngine<V> implements Engine {
                         + "next reader handles them again", left, partitions, DRAIN_TIMEOUT.toSeconds());
                 return;
             }
-            Completion<V> completion = nextCompletion(wait);
+            Completion<V> completion = workers.await(wait);
             if (completion != null) {
                 take(completion);
             }
@@ -425,17 +402,6 @@ final class ParallelEngine<V> implements Engine {
         steps.run(offsets::commitBeforeClose);
         steps.closeClients(consumer, deadLetters, values);
         steps.rethrow();
-    }
-
-    private ThreadFactory newWorkerThreads(String loopThreadName) {
-        AtomicInteger number = new AtomicInteger();
-        return task -> {
-            Thread thread = new Thread(task, loopThreadName + "-worker-" + number.incrementAndGet());
-            // The loop shuts the pool down when it ends; daemon threads cannot keep a JVM alive if it did not.
-            thread.setDaemon(true);
-            workerThreads.add(thread);
-            return thread;
-        };
     }
 
     /**
