@@ -4,7 +4,6 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -25,7 +24,6 @@ import dev.kafkaprimer.examples.cli.ExampleOptions;
 import dev.kafkaprimer.examples.cli.FreshTopic;
 import dev.kafkaprimer.examples.cli.KafkaConnection;
 import dev.kafkaprimer.examples.cli.ParsedOptions;
-import dev.kafkaprimer.examples.cli.UsageException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -89,110 +87,95 @@ public final class WalletExample implements Example {
     /** The options that only go together, and the database, checked before a broker starts. */
     @Override
     public void checkBeforeStart(ParsedOptions args) {
-        int consumers = args.integer("--consumers");
-        if (args.flag("--crash-consumer") && consumers < 2) {
-            throw new UsageException("--crash-consumer needs --consumers 2 or more, was " + consumers);
-        }
-        parseHandling(args.flag("--batch"), parseOrdering(args.choice("--ordering")), args.integer("--concurrency"));
+        WalletPlan.from(args);
         WalletDatabase.checkOpens(args.string("--db"));
     }
 
     @Override
     public int run(ParsedOptions args, KafkaConnection kafka, PrintStream out) throws Exception {
-        int users = args.integer("--users");
-        int events = args.integer("--events");
-        int partitions = args.integer("--partitions");
-        int consumers = args.integer("--consumers");
-        int concurrency = args.integer("--concurrency");
-        Ordering ordering = parseOrdering(args.choice("--ordering"));
-        WalletMember.Handling handling = parseHandling(args.flag("--batch"), ordering, concurrency);
-        int malformed = args.integer("--malformed");
-        long seed = args.integer("--seed");
-        boolean keyed = !args.flag("--no-key");
-        boolean crash = args.flag("--crash-consumer");
-        double failureRate = args.decimal("--notify-failure-rate");
-        String topic = args.string("--topic");
-        String db = args.string("--db");
-        Duration timeout = args.timeout();
-
-        // stage 1: prepare
-        List<WalletEvent> generated = EventGenerator.generate(users, events, seed);
-        Ledger ledger = Ledger.of(generated);
-        try (PaymentNotifier notifier = PaymentNotifier.start(failureRate, seed);
-             WalletStore store = WalletStore.open(db);
+        WalletPlan plan = WalletPlan.from(args);
+        List<WalletEvent> generated = EventGenerator.generate(plan.users(), plan.events(), plan.seed());
+        try (PaymentNotifier notifier = PaymentNotifier.start(plan.failureRate(), plan.seed());
+             WalletStore store = WalletStore.open(plan.db());
              TopicAdmin topics = TopicAdmin.connect(kafka.bootstrapServers(), kafka.security(), SETUP_DEADLINE)) {
-            store.prepare(!args.flag("--keep-db"));
-            FreshTopic.recreate(topics, topic, partitions, SETUP_DEADLINE);
-            FreshTopic.recreate(topics, topic + DEAD_LETTER_SUFFIX, partitions, SETUP_DEADLINE);
-            String group = "wallet-" + UUID.randomUUID().toString().substring(0, 8);
-            out.println("1. Prepared: topic '" + topic + "' (" + partitions + " partitions, dead letters in '" + topic
-                    + ".DLT'), database " + WalletStore.jdbcUrl(db) + (args.flag("--keep-db") ? " (kept)" : " (empty)")
-                    + ", notifier at " + notifier.uri() + " failing " + Math.round(failureRate * 100) + "% of calls.");
-
+            // stage 1: prepare
+            prepare(plan, store, topics, notifier, out);
             // stage 2: the consumer group
-            WalletMember.Settings settings = new WalletMember.Settings(kafka.bootstrapServers(), kafka.security(),
-                    topic, group, db, notifier.uri(), ordering, concurrency, handling);
-            List<WalletMember> members = new ArrayList<>();
-            WalletMemberProcess child = null;
-            if (crash) {
-                // The member to kill joins first, so it surely owns partitions when the events arrive.
-                child = WalletMemberProcess.start(settings);
-                child.awaitAssignment(SETUP_DEADLINE);
-            }
-            for (int i = crash ? 1 : 0; i < consumers; i++) {
-                members.add(WalletMember.start("wallet-member-" + (i + 1), settings));
-            }
-            out.println("2. Started consumer group '" + group + "' with " + consumers + " members"
-                    + (crash ? " (member 1 in its own JVM, pid " + child.pid() + ", to be killed)" : "")
-                    + (concurrency == 1 && ordering == Ordering.PARTITION ? "" : ", each handling up to "
-                            + concurrency + " events at once, one " + (ordering == Ordering.KEY ? "user's" : "partition's")
-                            + " in order") + ".");
-            if (handling == WalletMember.Handling.IN_BATCHES) {
-                out.println("   In batches: each member takes the events one poll brought for a partition at once, "
-                        + "applies them in one database transaction, then notifies them in order.");
-            }
-            try {
+            String groupId = "wallet-" + UUID.randomUUID().toString().substring(0, 8);
+            try (WalletGroup group = startGroup(plan, kafka, groupId, notifier, out)) {
                 // stage 3: produce
                 long started = System.nanoTime();
-                produce(kafka, topic, generated, keyed, out);
-                injectMalformed(kafka.clientProperties(), topic, malformed, out);
-
+                produce(kafka, plan.topic(), generated, plan.keyed(), out);
+                injectMalformed(kafka.clientProperties(), plan.topic(), plan.malformed(), out);
                 // stage 4: the crash
-                if (crash) {
-                    long threshold = Math.max(10, events / (consumers * 4L));  // about a quarter of its share
-                    long processed = child.awaitProcessed(threshold, SETUP_DEADLINE);
-                    child.kill();
-                    out.println("4. Killed member 1 (pid " + child.pid() + ", SIGKILL) after it had processed "
-                            + processed + " events: no commit, no goodbye. Starting a new member to take over.");
-                    members.add(WalletMember.start("wallet-member-replacement", settings));
-                } else {
-                    out.println("4. No crash this time (--crash-consumer kills a member's JVM mid-run).");
-                }
-
+                crashOneMember(plan, group, out);
                 // stage 5: wait for the group to catch up
-                awaitAllConsumed(topics, store, group, events, members, timeout, started, out);
+                awaitAllConsumed(topics, store, groupId, plan.events(), group.members(), plan.timeout(), started, out);
                 double seconds = (System.nanoTime() - started) / 1e9;
-
                 // stage 6: the end check
-                closeAll(members);
-                long redelivered = members.stream().mapToLong(WalletMember::redelivered).sum();
-                WalletReport report = new WalletReport(keyed, users, events, ledger, store.balances(),
-                        store.outcomeCounts(), store.outOfOrderByUser(), redelivered, notifier.acceptedCount(),
-                        deadLettered(topics, topic + DEAD_LETTER_SUFFIX), seconds);
-                out.println("6. End check: the database against a ledger computed from the produced events in seq "
-                        + "order. Notifier: " + notifier.calls() + " calls, " + notifier.failedCalls()
-                        + " failed on purpose and were retried.");
-                if (handling == WalletMember.Handling.IN_BATCHES) {
-                    printBatches(members, crash, out);
-                }
-                return report.print(out);
-            } finally {
-                closeAll(members);
-                if (child != null) {
-                    child.kill();
-                }
+                group.stopMembers();
+                return endCheck(plan, Ledger.of(generated), store, topics, notifier, group, seconds, out);
             }
         }
+    }
+
+    /** Stage 1: an empty (or kept) database and fresh topics. */
+    private static void prepare(WalletPlan plan, WalletStore store, TopicAdmin topics, PaymentNotifier notifier,
+                                PrintStream out) throws Exception {
+        store.prepare(!plan.keepDb());
+        FreshTopic.recreate(topics, plan.topic(), plan.partitions(), SETUP_DEADLINE);
+        FreshTopic.recreate(topics, plan.topic() + DEAD_LETTER_SUFFIX, plan.partitions(), SETUP_DEADLINE);
+        out.println("1. Prepared: topic '" + plan.topic() + "' (" + plan.partitions() + " partitions, dead letters in '"
+                + plan.topic() + ".DLT'), database " + WalletStore.jdbcUrl(plan.db())
+                + (plan.keepDb() ? " (kept)" : " (empty)") + ", notifier at " + notifier.uri() + " failing "
+                + Math.round(plan.failureRate() * 100) + "% of calls.");
+    }
+
+    /** Stage 2: the members join the group before any event is produced. */
+    private static WalletGroup startGroup(WalletPlan plan, KafkaConnection kafka, String groupId,
+                                          PaymentNotifier notifier, PrintStream out) throws Exception {
+        WalletMember.Settings settings = new WalletMember.Settings(kafka.bootstrapServers(), kafka.security(),
+                plan.topic(), groupId, plan.db(), notifier.uri(), plan.ordering(), plan.concurrency(), plan.handling());
+        WalletGroup group = WalletGroup.start(settings, plan.consumers(), plan.crash(), SETUP_DEADLINE);
+        out.println("2. Started consumer group '" + groupId + "' with " + plan.consumers() + " members"
+                + (plan.crash() ? " (member 1 in its own JVM, pid " + group.childPid() + ", to be killed)" : "")
+                + (plan.concurrency() == 1 && plan.ordering() == Ordering.PARTITION ? "" : ", each handling up to "
+                        + plan.concurrency() + " events at once, one "
+                        + (plan.ordering() == Ordering.KEY ? "user's" : "partition's") + " in order") + ".");
+        if (plan.inBatches()) {
+            out.println("   In batches: each member takes the events one poll brought for a partition at once, "
+                    + "applies them in one database transaction, then notifies them in order.");
+        }
+        return group;
+    }
+
+    /** Stage 4: with --crash-consumer, SIGKILL one member's JVM after about a quarter of its share. */
+    private static void crashOneMember(WalletPlan plan, WalletGroup group, PrintStream out) throws Exception {
+        if (!plan.crash()) {
+            out.println("4. No crash this time (--crash-consumer kills a member's JVM mid-run).");
+            return;
+        }
+        long threshold = Math.max(10, plan.events() / (plan.consumers() * 4L));
+        long processed = group.crashOneAfter(threshold, SETUP_DEADLINE);
+        out.println("4. Killed member 1 (pid " + group.childPid() + ", SIGKILL) after it had processed "
+                + processed + " events: no commit, no goodbye. Starting a new member to take over.");
+    }
+
+    /** Stage 6: the database against the ledger, and the counts that prove it; returns the exit code. */
+    private static int endCheck(WalletPlan plan, Ledger ledger, WalletStore store, TopicAdmin topics,
+                                PaymentNotifier notifier, WalletGroup group, double seconds, PrintStream out)
+            throws Exception {
+        long redelivered = group.members().stream().mapToLong(WalletMember::redelivered).sum();
+        WalletReport report = new WalletReport(plan.keyed(), plan.users(), plan.events(), ledger, store.balances(),
+                store.outcomeCounts(), store.outOfOrderByUser(), redelivered, notifier.acceptedCount(),
+                deadLettered(topics, plan.topic() + DEAD_LETTER_SUFFIX), seconds);
+        out.println("6. End check: the database against a ledger computed from the produced events in seq "
+                + "order. Notifier: " + notifier.calls() + " calls, " + notifier.failedCalls()
+                + " failed on purpose and were retried.");
+        if (plan.inBatches()) {
+            printBatches(group.members(), plan.crash(), out);
+        }
+        return report.print(out);
     }
 
     private static void produce(KafkaConnection kafka, String topic, List<WalletEvent> events, boolean keyed,
@@ -295,12 +278,6 @@ public final class WalletExample implements Example {
         return topics.endOffsets(dlt).values().stream().mapToLong(Long::longValue).sum();
     }
 
-    private static void closeAll(List<WalletMember> members) throws Exception {
-        for (WalletMember member : members) {
-            member.close();
-        }
-    }
-
     /**
      * "batches: 412 handled, 24.3 events each on average, …", over this JVM's members. Redelivered events count
      * in the average: a retried batch is another transaction.
@@ -312,26 +289,4 @@ public final class WalletExample implements Example {
                 batches, batches == 0 ? 0.0 : (double) events / batches,
                 crash ? " (the killed member's are not counted)" : "");
     }
-
-    /** A batch is one partition's events, handled on the loop thread: no other ordering, no worker threads. */
-    private static WalletMember.Handling parseHandling(boolean batch, Ordering ordering, int concurrency) {
-        if (!batch) {
-            return WalletMember.Handling.EVENT_BY_EVENT;
-        }
-        if (ordering != Ordering.PARTITION || concurrency != 1) {
-            throw new UsageException("--batch needs --ordering partition and --concurrency 1 (a batch is one "
-                    + "partition's events, handled one batch at a time), was --ordering "
-                    + ordering.name().toLowerCase(Locale.ROOT) + " --concurrency " + concurrency);
-        }
-        return WalletMember.Handling.IN_BATCHES;
-    }
-
-    private static Ordering parseOrdering(String text) {
-        return switch (text) {
-            case "key" -> Ordering.KEY;
-            case "partition" -> Ordering.PARTITION;
-            default -> throw new UsageException("--ordering must be key or partition, was '" + text + "'");
-        };
-    }
-
 }

@@ -1,0 +1,86 @@
+package dev.kafkaprimer.examples.wallet;
+
+import java.io.IOException;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The wallet's consumer group: its members in this JVM and, for {@code --crash-consumer}, the one in a JVM of
+ * its own that is killed mid-run. Closing stops every member (each commits what it finished) and kills the
+ * child JVM if it still runs. Used by the example's main thread only.
+ */
+final class WalletGroup implements AutoCloseable {
+
+    private final WalletMember.Settings settings;
+    private final List<WalletMember> members = new ArrayList<>();
+    private WalletMemberProcess child;
+
+    private WalletGroup(WalletMember.Settings settings) {
+        this.settings = settings;
+    }
+
+    /**
+     * Starts {@code consumers} members; with {@code crash} the first in a JVM of its own, which joins first so
+     * that it surely owns partitions when the events arrive.
+     */
+    static WalletGroup start(WalletMember.Settings settings, int consumers, boolean crash, Duration deadline)
+            throws IOException, InterruptedException, SQLException {
+        WalletGroup group = new WalletGroup(settings);
+        try {
+            if (crash) {
+                group.child = WalletMemberProcess.start(settings);
+                group.child.awaitAssignment(deadline);
+            }
+            for (int i = crash ? 1 : 0; i < consumers; i++) {
+                group.members.add(WalletMember.start("wallet-member-" + (i + 1), settings));
+            }
+            return group;
+        } catch (IOException | InterruptedException | SQLException | RuntimeException e) {
+            group.close();
+            throw e;
+        }
+    }
+
+    /** The pid of the member JVM to be killed. */
+    long childPid() {
+        return child.pid();
+    }
+
+    /**
+     * Kills the child JVM with SIGKILL once it has processed {@code threshold} events, and starts a member to take
+     * over its partitions.
+     *
+     * @return how many events the child had processed
+     */
+    long crashOneAfter(long threshold, Duration deadline) throws IOException, InterruptedException, SQLException {
+        long processed = child.awaitProcessed(threshold, deadline);
+        child.kill();
+        members.add(WalletMember.start("wallet-member-replacement", settings));
+        return processed;
+    }
+
+    /** The members in this JVM (the killed one is not among them). */
+    List<WalletMember> members() {
+        return members;
+    }
+
+    /** Stops the members in this JVM; each commits what it finished and closes its database connections. */
+    void stopMembers() throws SQLException {
+        for (WalletMember member : members) {
+            member.close();
+        }
+    }
+
+    @Override
+    public void close() throws SQLException, InterruptedException {
+        try {
+            stopMembers();
+        } finally {
+            if (child != null) {
+                child.kill();
+            }
+        }
+    }
+}
