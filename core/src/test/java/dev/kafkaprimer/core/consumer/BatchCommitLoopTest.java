@@ -34,18 +34,15 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import dev.kafkaprimer.testkit.KafkaCluster;
 import dev.kafkaprimer.testkit.TestTopics;
 
 /** The commit loop with a {@link BatchHandler}: what a batch holds, what is committed, how each failure ends. */
 @QuickGroupsCluster
-class BatchCommitLoopTest {
+class BatchCommitLoopTest extends BrokerClientsPerTest {
 
     /** A JSON value. */
     record Order(String id, int quantity) {
@@ -53,20 +50,6 @@ class BatchCommitLoopTest {
 
     /** How a handler can fail a batch without saying which record failed. */
     enum WholeBatchFailure { PLAIN_EXCEPTION, INDEX_PAST_THE_END }
-
-    private KafkaCluster kafka;
-    private BrokerClients clients;
-
-    @BeforeEach
-    void connect(KafkaCluster kafka) {
-        this.kafka = kafka;
-        this.clients = new BrokerClients(kafka);
-    }
-
-    @AfterEach
-    void disconnect() {
-        clients.close();
-    }
 
     @Test
     void shouldHandEachPartitionsRecordsOfOnePollOverTogetherInOffsetOrder(TestTopics topics) {

@@ -29,34 +29,17 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import dev.kafkaprimer.testkit.KafkaCluster;
 import dev.kafkaprimer.testkit.TestTopics;
 
 @QuickGroupsCluster
-class CommitLoopTest {
+class CommitLoopTest extends BrokerClientsPerTest {
 
     /** A JSON value for the poison-pill test. */
     record Order(String id, int quantity) {
-    }
-
-    private KafkaCluster kafka;
-    private BrokerClients clients;
-
-    @BeforeEach
-    void connect(KafkaCluster kafka) {
-        this.kafka = kafka;
-        this.clients = new BrokerClients(kafka);
-    }
-
-    @AfterEach
-    void disconnect() {
-        clients.close();
     }
 
     @ParameterizedTest

@@ -31,30 +31,13 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.kafkaprimer.testkit.KafkaCluster;
 import dev.kafkaprimer.testkit.TestTopics;
 
 /** The commit loop with worker threads: orderings, safe offsets, backpressure, retries, stopping, closing. */
 @QuickGroupsCluster
-class ParallelCommitLoopTest {
-
-    private KafkaCluster kafka;
-    private BrokerClients clients;
-
-    @BeforeEach
-    void connect(KafkaCluster kafka) {
-        this.kafka = kafka;
-        this.clients = new BrokerClients(kafka);
-    }
-
-    @AfterEach
-    void disconnect() {
-        clients.close();
-    }
+class ParallelCommitLoopTest extends BrokerClientsPerTest {
 
     @Test
     void shouldKeepEachKeysRecordsInOffsetOrderWhileHandlingDifferentKeysAtOnce(TestTopics topics) {
