@@ -66,6 +66,13 @@ import dev.kafkaprimer.core.json.JsonDeserializer;
  * {@link ProcessingStoppedException}. Other failures (from Kafka, or an {@code Error} from the handler) also
  * stop the loop after that commit, and {@code run()} rethrows them.
  *
+ * <p><b>Starting, and a cluster that goes away.</b> {@code run()} first asks the cluster for its topics: if no
+ * broker answers within {@linkplain ConsumerOptions.Builder#startupTimeout(Duration) the startup timeout} (60 s
+ * by default), it fails with a {@code TimeoutException} naming the address, instead of polling a wrong address
+ * forever. {@link #awaitAssignment(Duration)} waits until the member owns partitions, for tests and readiness
+ * probes. A cluster lost later does not end the loop: the consumer keeps reconnecting, no records arrive, and
+ * kafka-clients logs the connection failures (at WARN, through slf4j: add a logging backend to see them).
+ *
  * <p><b>Retry waits and the group.</b> A consumer that does not call {@code poll()} within
  * {@code max.poll.interval.ms} (5 minutes by default) is removed from its group. So the loop does not sleep
  * through a retry delay: it pauses its partitions and keeps polling, which fetches nothing but keeps the
@@ -271,6 +278,7 @@ public final class CommitLoop<V> implements Runnable, AutoCloseable {
             state.set(State.FINISHED);
             control.failPendingSeeks(new IllegalStateException("the loop stopped before it applied the seek"));
             finished.countDown();
+            control.wakeWaiters();
         }
     }
 
@@ -328,6 +336,42 @@ public final class CommitLoop<V> implements Runnable, AutoCloseable {
      */
     public Set<TopicPartition> assignment() {
         return state.get() == State.RUNNING ? control.assignment() : Set.of();
+    }
+
+    /**
+     * Waits until this member owns at least one partition: for a test that must not produce before the group is
+     * formed, or a readiness probe. Any thread except the loop's own.
+     *
+     * @param timeout how long to wait at most; not null
+     * @return the partitions owned, not empty
+     * @throws org.apache.kafka.common.errors.TimeoutException if no partition was assigned within {@code timeout}
+     *                                  (a group with more members than partitions leaves some without any)
+     * @throws IllegalStateException    if the loop has stopped, or stops meanwhile (its {@code run()} says why)
+     * @throws org.apache.kafka.common.errors.InterruptException if the waiting thread is interrupted (the
+     *                                  interrupt flag stays set)
+     */
+    public Set<TopicPartition> awaitAssignment(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        Set<TopicPartition> owned;
+        try {
+            owned = control.awaitAssignment(timeout.toNanos(), this::hasEnded);
+        } catch (InterruptedException e) {
+            throw new org.apache.kafka.common.errors.InterruptException("interrupted while waiting for partitions", e);
+        }
+        if (hasEnded()) {
+            throw new IllegalStateException("the loop of group " + options.groupId() + " is not running ("
+                    + state.get() + "), so it owns no partitions");
+        }
+        if (owned.isEmpty()) {
+            throw new org.apache.kafka.common.errors.TimeoutException("no partition of " + options.groupId()
+                    + " was assigned to this member within " + timeout.toMillis() + " ms");
+        }
+        return owned;
+    }
+
+    private boolean hasEnded() {
+        State now = state.get();
+        return now == State.FINISHED || now == State.CLOSED_BEFORE_RUN;
     }
 
     /**

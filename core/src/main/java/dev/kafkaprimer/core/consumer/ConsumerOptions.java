@@ -72,6 +72,11 @@ public final class ConsumerOptions {
     public static final int DEFAULT_MAX_POLL_RECORDS = 500;
     /** How long one poll waits for records by default; also how often an idle loop checks its interval commit. */
     public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofMillis(500);
+    /**
+     * How long a starting loop waits for the cluster's first answer by default: long enough for a service that
+     * starts before its brokers, short enough that a wrong address is noticed within a minute.
+     */
+    public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(60);
     /** Appended to a record's topic to name its dead-letter topic by default: {@code orders.DLT}. */
     public static final String DEFAULT_DEAD_LETTER_SUFFIX = ".DLT";
     /** How long the loop waits by default for the dead-letter topic to acknowledge a record. */
@@ -97,6 +102,7 @@ public final class ConsumerOptions {
     private final Duration deadLetterTimeout;
     private final int maxPollRecords;
     private final Duration pollTimeout;
+    private final Duration startupTimeout;
     private final RebalanceListener rebalanceListener;
     private final ClientSecurity security;
     private final Ordering ordering;
@@ -119,6 +125,7 @@ public final class ConsumerOptions {
         this.deadLetterTimeout = builder.deadLetterTimeout;
         this.maxPollRecords = builder.maxPollRecords;
         this.pollTimeout = builder.pollTimeout;
+        this.startupTimeout = builder.startupTimeout;
         this.rebalanceListener = builder.rebalanceListener;
         this.security = builder.security;
         this.ordering = builder.ordering;
@@ -292,6 +299,15 @@ public final class ConsumerOptions {
     }
 
     /**
+     * How long a starting loop waits for the cluster's first answer before {@code run()} fails.
+     *
+     * @return a positive duration
+     */
+    public Duration startupTimeout() {
+        return startupTimeout;
+    }
+
+    /**
      * Who is told when a rebalance changes the loop's partitions.
      *
      * @return the listener; {@link RebalanceListener#NONE} unless one was given
@@ -383,6 +399,7 @@ public final class ConsumerOptions {
                         ? "(" + commitEveryRecords + " records or " + commitInterval + ")" : "")
                 + ", retry=" + retry + ", deadLetterTimeout=" + deadLetterTimeout
                 + ", maxPollRecords=" + maxPollRecords + ", pollTimeout=" + pollTimeout
+                + ", startupTimeout=" + startupTimeout
                 + (rebalanceListener == RebalanceListener.NONE ? "" : ", rebalanceListener=given")
                 + ", security=" + security().map(ClientSecurity::toString).orElse("(kafka-clients default)")
                 + ", ordering=" + ordering + ", concurrency=" + concurrency
@@ -424,6 +441,7 @@ public final class ConsumerOptions {
         private Duration deadLetterTimeout = DEFAULT_DEAD_LETTER_TIMEOUT;
         private int maxPollRecords = DEFAULT_MAX_POLL_RECORDS;
         private Duration pollTimeout = DEFAULT_POLL_TIMEOUT;
+        private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
         private RebalanceListener rebalanceListener = RebalanceListener.NONE;
         private ClientSecurity security;
         private Ordering ordering = DEFAULT_ORDERING;
@@ -561,6 +579,23 @@ public final class ConsumerOptions {
          */
         public Builder pollTimeout(Duration pollTimeout) {
             this.pollTimeout = positive(pollTimeout, "pollTimeout");
+            return this;
+        }
+
+        /**
+         * How long a starting loop waits for the cluster to answer its first request (the list of topics) before
+         * {@link CommitLoop#run()} fails with a {@code TimeoutException} naming the address. Without it, a
+         * consumer pointed at a wrong address polls forever, with an empty assignment and nothing said. Once the
+         * cluster has answered, losing it later does not end the loop: the consumer keeps reconnecting (the
+         * assignment stays, no records arrive, and the group may move the partitions away after
+         * {@code session.timeout.ms}).
+         *
+         * @param startupTimeout positive; not null
+         * @return this builder
+         * @throws IllegalArgumentException if {@code startupTimeout} is not positive
+         */
+        public Builder startupTimeout(Duration startupTimeout) {
+            this.startupTimeout = positive(startupTimeout, "startupTimeout");
             return this;
         }
 

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -40,6 +42,23 @@ class CommitLoopTest extends BrokerClientsPerTest {
 
     /** A JSON value for the poison-pill test. */
     record Order(String id, int quantity) {
+    }
+
+    @Test
+    void shouldTellWhenTheMemberHasItsFirstPartitionsAndFailTheWaitOnceTheLoopStopped(TestTopics topics) {
+        // Given a loop on a topic of 2 partitions
+        String topic = topics.next();
+        clients.createTopic(topic, 2);
+        CommitLoop<String> loop = CommitLoop.create(TestOptions.quick(kafka.bootstrapServers(), topic + "-group",
+                topic, GroupProtocol.CLASSIC).build(), new StringDeserializer(), record -> { });
+        try (LoopThread running = LoopThread.start(loop, "ready-loop")) {
+            // When a probe waits for its first assignment, then it gets both partitions, as assignment() says
+            Set<TopicPartition> owned = loop.awaitAssignment(TIMEOUT);
+            assertEquals(Set.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1)), owned);
+            assertEquals(owned, loop.assignment());
+        }
+        // And once the loop has stopped, waiting is an error rather than a wait for nothing
+        assertThrows(IllegalStateException.class, () -> loop.awaitAssignment(TIMEOUT));
     }
 
     @ParameterizedTest

@@ -3,7 +3,9 @@ package dev.kafkaprimer.core.consumer.internal;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 import org.apache.kafka.common.TopicPartition;
 
@@ -19,6 +21,8 @@ public final class LoopControl {
     private final AtomicBoolean closing = new AtomicBoolean();
     private final Queue<SeekRequest> seeks = new ConcurrentLinkedQueue<>();
     private volatile Set<TopicPartition> assignment = Set.of();
+    /** The monitor of {@link #awaitAssignment}: notified when the assignment changes or the loop ends. */
+    private final Object assignmentChanged = new Object();
 
     /**
      * Asks the loop to stop.
@@ -62,6 +66,35 @@ public final class LoopControl {
     }
 
     void assignment(Set<TopicPartition> partitions) {
-        this.assignment = partitions;
+        synchronized (assignmentChanged) {
+            this.assignment = partitions;
+            assignmentChanged.notifyAll();
+        }
+    }
+
+    /**
+     * Waits until the loop owns at least one partition, the loop has ended, or {@code timeoutNanos} passed.
+     *
+     * @param timeoutNanos how long to wait at most
+     * @param ended        whether the loop has ended (checked at each change, and after {@link #wakeWaiters()})
+     * @return the partitions owned; empty if the loop ended or the time passed first
+     * @throws InterruptedException if the waiting thread is interrupted
+     */
+    public Set<TopicPartition> awaitAssignment(long timeoutNanos, BooleanSupplier ended) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutNanos;
+        synchronized (assignmentChanged) {
+            long left;
+            while (assignment.isEmpty() && !ended.getAsBoolean() && (left = deadline - System.nanoTime()) > 0) {
+                TimeUnit.NANOSECONDS.timedWait(assignmentChanged, left);
+            }
+            return assignment;
+        }
+    }
+
+    /** Wakes every thread in {@link #awaitAssignment}, so that it sees the loop has ended. */
+    public void wakeWaiters() {
+        synchronized (assignmentChanged) {
+            assignmentChanged.notifyAll();
+        }
     }
 }

@@ -71,6 +71,7 @@ final class LoopEngine<V> implements Engine {
     public void run() {
         Throwable failure = null;
         try {
+            ClusterAnswer.await(consumer, options);
             options.subscribe(consumer, ownership);
             while (!control.isClosing()) {
                 applySeekRequests();

@@ -127,6 +127,7 @@ final class ParallelEngine<V> implements Engine {
     public void run() {
         Throwable failure = null;
         try {
+            ClusterAnswer.await(consumer, options);
             options.subscribe(consumer, new Rebalance());
             while (!control.isClosing() && stopped == null && workerFailure == null) {
                 applySeekRequests();
