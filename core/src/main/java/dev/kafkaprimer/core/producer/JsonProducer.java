@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -46,7 +48,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *       future with Kafka's {@link SerializationException} naming the topic and the type. Serialization
  *       happens <em>before</em> {@code KafkaProducer.send}, so nothing of that record is sent.</li>
  *   <li>Broker-side failures fail the future with Kafka's own exception, unwrapped: a topic that does not
- *       exist gives {@code TimeoutException} after {@link ProducerOptions#maxBlock()}, a record over the
+ *       exist, on a cluster that does not create topics on first use ({@code auto.create.topics.enable=false};
+ *       Kafka's default creates them), gives {@code TimeoutException} after {@link ProducerOptions#maxBlock()},
+ *       and so does a cluster that never answers; a record over the
  *       size limits {@code RecordTooLargeException}, a broker that does not answer in time
  *       {@code TimeoutException} after {@link ProducerOptions#deliveryTimeout()}.</li>
  * </ul>
@@ -78,6 +82,8 @@ public final class JsonProducer<K, V> implements AutoCloseable {
     private final Serializer<K> keySerializer;
     private final JsonSerializer<V> valueSerializer;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Runs {@link #sendAndWait}'s sends; null until the first. Guarded by {@code this}. */
+    private ExecutorService sendAndWait;
 
     private JsonProducer(ProducerOptions options, Serializer<K> keySerializer, ObjectMapper mapper) {
         this.options = options;
@@ -230,8 +236,15 @@ public final class JsonProducer<K, V> implements AutoCloseable {
 
     /**
      * Sends one record and waits for the broker's answer: simple, but one round trip per record, so use
-     * {@link #send} for throughput. The total wait can exceed {@code timeout} by up to
-     * {@link ProducerOptions#maxBlock()}, the time {@code send} itself may block.
+     * {@link #send} for throughput. It returns or throws within {@code timeout} (plus a few milliseconds),
+     * including the wait for the topic's metadata before a first send, which kafka-clients bounds only by
+     * {@link ProducerOptions#maxBlock()}: the send itself runs on a helper thread of this producer, and the
+     * caller waits for it at most {@code timeout}. After a timeout the record may still be sent later, after
+     * records sent meanwhile.
+     *
+     * <p>A timeout says which of two things is wrong: no broker at the bootstrap address has answered (is one
+     * running there, does its listener need {@link ProducerOptions.Builder#security} for TLS or a login?), or
+     * the cluster answers but has no such topic (a cluster with {@code auto.create.topics.enable=false}).
      *
      * @param topic   the topic; not null
      * @param key     the key, or null
@@ -240,7 +253,8 @@ public final class JsonProducer<K, V> implements AutoCloseable {
      *                may still be stored
      * @return where the record was stored
      * @throws SerializationException if the key or value cannot be written; nothing was sent
-     * @throws TimeoutException       if {@code timeout} passes without an answer, or Kafka timed out
+     * @throws TimeoutException       if {@code timeout} passes without an answer, or Kafka timed out; the
+     *                                message names the bootstrap address, and whether the cluster answered
      * @throws InterruptException     if the thread is interrupted while waiting (the interrupt flag stays set)
      * @throws KafkaException         Kafka's own exception for any other failure, such as
      *                                {@code RecordTooLargeException}
@@ -252,17 +266,67 @@ public final class JsonProducer<K, V> implements AutoCloseable {
         if (timeout.isNegative()) {
             throw new IllegalArgumentException("timeout must not be negative, was " + timeout);
         }
-        CompletableFuture<SendResult> sending = send(topic, key, value);
+        if (closed.get()) {
+            throw new IllegalStateException("the producer is closed");
+        }
+        // send() may block for metadata up to max.block.ms: on the helper thread, so the wait below is the bound.
+        CompletableFuture<SendResult> sending = CompletableFuture
+                .supplyAsync(() -> send(topic, key, value), sendAndWaitThread())
+                .thenCompose(sent -> sent);
         try {
             return sending.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            throw unchecked(e.getCause());
+            Throwable cause = e.getCause();
+            if (cause instanceof TimeoutException kafkaTimeout && isMetadataWait(kafkaTimeout)) {
+                throw noAnswer(topic, options.maxBlock(), kafkaTimeout);
+            }
+            throw unchecked(cause);
         } catch (java.util.concurrent.TimeoutException e) {
-            throw new TimeoutException("no answer within " + timeout + " for a record to topic " + topic
-                    + "; it was not cancelled and may still be stored", e);
+            throw noAnswer(topic, timeout, e);
         } catch (InterruptedException e) {
             throw new InterruptException("interrupted while waiting for a record to topic " + topic, e);
         }
+    }
+
+    /** The helper thread of {@link #sendAndWait}, started on first use and stopped by {@link #close(Duration)}. */
+    private synchronized ExecutorService sendAndWaitThread() {
+        if (sendAndWait == null) {
+            sendAndWait = Executors.newSingleThreadExecutor(task -> {
+                Thread thread = new Thread(task, "json-producer-send-and-wait");
+                // Only ever blocked in send(): it must not keep a JVM alive whose code forgot to close us.
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+        return sendAndWait;
+    }
+
+    /** Whether kafka-clients gave up waiting for a topic's metadata (its message says "not present in metadata"). */
+    private static boolean isMetadataWait(TimeoutException timeout) {
+        return timeout.getMessage() != null && timeout.getMessage().contains("not present in metadata");
+    }
+
+    /**
+     * Says why no answer came: the producer's own {@code connection-count} metric tells a cluster that never
+     * answered from one that answers but does not have the topic.
+     */
+    private TimeoutException noAnswer(String topic, Duration waited, Throwable cause) {
+        String where = " at " + options.bootstrapServers();
+        String why = connections() > 0
+                ? "the cluster" + where + " answers, but gave no metadata for topic " + topic + ": does the topic"
+                        + " exist? (a cluster with auto.create.topics.enable=false does not create it on first use)"
+                : "no broker" + where + " answered: is one running there? A listener that needs TLS or a login needs"
+                        + " ProducerOptions.Builder.security(ClientSecurity)";
+        return new TimeoutException("no answer within " + waited.toMillis() + " ms for a record to topic " + topic
+                + "; " + why + ". The record was not cancelled and may still be stored", cause);
+    }
+
+    /** The producer's open connections to brokers, from its {@code producer-metrics} group. */
+    private double connections() {
+        return producer.metrics().entrySet().stream()
+                .filter(e -> e.getKey().name().equals("connection-count") && e.getKey().group().equals("producer-metrics"))
+                .mapToDouble(e -> e.getValue().metricValue() instanceof Number n ? n.doubleValue() : 0)
+                .sum();
     }
 
     /**
@@ -293,6 +357,11 @@ public final class JsonProducer<K, V> implements AutoCloseable {
                 producer.close(timeout);
             } finally {
                 keySerializer.close();
+                synchronized (this) {
+                    if (sendAndWait != null) {
+                        sendAndWait.shutdownNow();
+                    }
+                }
             }
         }
     }
