@@ -32,7 +32,8 @@ import org.apache.kafka.common.errors.TimeoutException;
  * <pre>{@code
  * try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092"))) {
  *     for (PartitionLag lag : ConsumerGroupLag.read(admin, "billing", Duration.ofSeconds(10))) {
- *         System.out.println(lag.partition() + " lag " + lag.lag());
+ *         // A partition the group never committed for has no lag yet: say so rather than print OptionalLong.empty
+ *         System.out.println(lag.partition() + " lag " + (lag.lag().isPresent() ? lag.lag().getAsLong() : "none"));
  *     }
  * }
  * }</pre>
