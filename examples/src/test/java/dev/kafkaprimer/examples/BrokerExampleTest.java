@@ -41,6 +41,16 @@ class BrokerExampleTest {
     }
 
     @Test
+    void shouldSayWhetherItCreatesTopicsOnFirstUse() {
+        PrimerRun run = PrimerRun.of(Map.of(), "broker", "--port", "0", "--seconds", "1", "--auto-create-topics",
+                "false");
+
+        assertEquals(0, run.exitCode(), run::toString);
+        assertTrue(run.out().contains("topics are not created on first use (auto.create.topics.enable=false)"),
+                run::toString);
+    }
+
+    @Test
     void shouldWriteTheClientFileOfASaslSslBrokerThatHelloThenUses() throws Exception {
         // Given ./primer broker --security sasl_ssl running on a thread
         BackgroundBroker broker = BackgroundBroker.start("--security", "sasl_ssl", "--seconds", "15");

@@ -83,6 +83,8 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaCluster.class);
     private static final int FIRST_CONTROLLER_ID = 1001;
+    /** The broker setting for creating topics on first use; its constant lives in the server's modules. */
+    static final String AUTO_CREATE_TOPICS = "auto.create.topics.enable";
 
     private final Path dataDirectory;
     private final Map<Integer, EmbeddedNode> nodes;
@@ -466,6 +468,19 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
             }
             this.firstPort = port;
             return this;
+        }
+
+        /**
+         * Whether a producer's or consumer's first request for a topic that does not exist creates it
+         * ({@code auto.create.topics.enable}). Default true, Kafka's own default; many production clusters turn
+         * it off, and then a producer waits for the topic's metadata until {@code max.block.ms} and fails with a
+         * {@code TimeoutException}. Choose false to test against such a cluster.
+         *
+         * @param enabled whether brokers create topics on first use
+         * @return this builder
+         */
+        public Builder autoCreateTopics(boolean enabled) {
+            return brokerProperty(AUTO_CREATE_TOPICS, Boolean.toString(enabled));
         }
 
         /** Any broker setting (see Kafka's broker configs), applied to every node after the defaults. */

@@ -33,6 +33,19 @@ import org.junit.jupiter.api.Test;
 class EmbeddedKafkaClusterTest {
 
     @Test
+    void shouldCreateATopicOnFirstUseAsKafkaDoesByDefault(KafkaCluster kafka, TestTopics topics) throws Exception {
+        // Given a topic name nobody created
+        String topic = topics.next();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                new StringSerializer(), new StringSerializer())) {
+            // When a record is sent to it, then it is stored: the broker created the topic
+            RecordMetadata sent = producer.send(new ProducerRecord<>(topic, "v")).get(30, TimeUnit.SECONDS);
+            assertEquals(0L, sent.offset());
+        }
+    }
+
+    @Test
     void shouldReadBackWhatWasProducedWithConsecutiveOffsets(KafkaCluster kafka, TestTopics topics) throws Exception {
         // Given a topic with one partition
         String topic = topics.next();

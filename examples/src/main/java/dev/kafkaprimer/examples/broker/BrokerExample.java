@@ -56,6 +56,8 @@ public final class BrokerExample implements Example {
                 .value("--security", "PROTOCOL", "plaintext", "the client listener: plaintext, ssl (TLS), sasl_ssl"
                         + " (TLS and a user, SCRAM or PLAIN) or sasl_plaintext; writes client.properties",
                         (option, value) -> protocol(value))
+                .choice("--auto-create-topics", "true", "whether a client's first request for a missing topic creates"
+                        + " it (Kafka's default; many production clusters say false)", "true", "false")
                 .flag(CLIENT_CERTIFICATES, "with --security ssl: the broker also requires a client certificate"
                         + " (mutual TLS); client.properties gets a key store holding one");
     }
@@ -75,20 +77,28 @@ public final class BrokerExample implements Example {
         boolean clientCertificates = clientCertificates(args, security);
         out.println("Starting " + nodes + " embedded Kafka " + KafkaVersion.current() + " broker(s)"
                 + (security == SecurityProtocol.PLAINTEXT ? "" : " with a " + security + " client listener") + "...");
+        boolean autoCreate = args.choice("--auto-create-topics").equals("true");
         EmbeddedKafkaCluster.Builder builder = EmbeddedKafkaCluster.builder().nodes(nodes).port(port)
-                .security(security);
+                .security(security).autoCreateTopics(autoCreate);
         if (clientCertificates) {
             builder.requireClientCertificates();
         }
         EmbeddedKafkaCluster cluster = builder.start();
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
+            out.println("Stopping (Ctrl-C or SIGTERM): brokers first, then controllers; then the data is deleted.");
             cluster.close();
+            out.println("Stopped; data deleted.");
+            out.flush();
             stopped.countDown();
         }, "broker-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             describe(cluster, security, out);
+            out.println(autoCreate
+                    ? "  topics are created on a client's first request for them (auto.create.topics.enable=true)"
+                    : "  topics are not created on first use (auto.create.topics.enable=false): create them first,"
+                            + " or a producer waits for them until max.block.ms");
         } catch (IOException | RuntimeException e) {
             Runtime.getRuntime().removeShutdownHook(hook);
             cluster.close();
