@@ -125,7 +125,10 @@ import dev.kafkaprimer.core.json.JsonDeserializer;
  * {@code WakeupException} out of a blocking call, which it ignores because it is closing, then commits what
  * was finished and closes the consumer in its final step. The record being handled when {@code close()} is
  * called (with worker threads: every record being handled) is finished first; later records are left for the
- * next owner.
+ * next owner. Interrupting the loop thread, as an executor's {@code shutdownNow()} does, stops the loop the same
+ * way: finished work is committed, the member leaves its group at once, and {@code run()} returns with the
+ * thread's interrupt flag set (or, if the interrupt reached a handler, throws {@link ProcessingStoppedException}
+ * for that record, with the flag set as well).
  *
  * @param <V> the type of record values
  */

@@ -21,6 +21,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -34,7 +37,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.kafkaprimer.testkit.Await;
 import dev.kafkaprimer.testkit.TestTopics;
 
 @QuickGroupsCluster
@@ -42,6 +47,47 @@ class CommitLoopTest extends BrokerClientsPerTest {
 
     /** A JSON value for the poison-pill test. */
     record Order(String id, int quantity) {
+    }
+
+    @ParameterizedTest(name = "concurrency {0}")
+    @ValueSource(ints = {1, 4})
+    void shouldCommitAndLeaveTheGroupWhenItsExecutorIsShutDownNow(int concurrency, TestTopics topics)
+            throws Exception {
+        // Given a member whose session outlasts the test (30 s), running on an executor, that handled 10 records
+        // (on the loop thread, or with 4 workers: the parallel engine)
+        String topic = topics.next();
+        TopicPartition partition = new TopicPartition(topic, 0);
+        clients.createTopic(topic, 1);
+        for (int i = 0; i < 10; i++) {
+            clients.send(topic, 0, "k" + i, "v" + i);
+        }
+        String group = topic + "-group";
+        ConsumerOptions.Builder options = ConsumerOptions.builder(kafka.bootstrapServers(), group, List.of(topic))
+                .pollTimeout(Duration.ofMillis(100))
+                .concurrency(concurrency)
+                .property(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 30_000)
+                .property(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 500);
+        List<Long> handled = new CopyOnWriteArrayList<>();
+        CommitLoop<String> first = CommitLoop.create(options.build(), new StringDeserializer(),
+                record -> handled.add(record.offset()));
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        Future<Boolean> interruptedOnReturn = executor.submit(() -> {
+            first.run();
+            return Thread.currentThread().isInterrupted();
+        });
+        Await.until(TIMEOUT, "10 records handled", () -> handled.size() == 10);
+
+        // When the executor is shut down now, which interrupts the loop thread
+        executor.shutdownNow();
+
+        // Then run() returns with the interrupt flag set, having committed what it finished
+        assertTrue(interruptedOnReturn.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS), "interrupt flag set again");
+        assertEquals(Map.of(partition, 10L), clients.committed(group));
+        // And it left the group: a new member gets the partition long before the old session (30 s) would end
+        CommitLoop<String> second = CommitLoop.create(options.build(), new StringDeserializer(), record -> { });
+        try (LoopThread running = LoopThread.start(second, "second-member")) {
+            assertEquals(Set.of(partition), second.awaitAssignment(Duration.ofSeconds(15)));
+        }
     }
 
     @Test

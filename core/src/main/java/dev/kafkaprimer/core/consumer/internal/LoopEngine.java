@@ -6,6 +6,7 @@ import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -83,6 +84,10 @@ final class LoopEngine<V> implements Engine {
             if (!control.isClosing()) {
                 failure = e;
             }
+        } catch (InterruptException e) {
+            // The loop thread was interrupted (an executor's shutdownNow()): a request to stop, like close().
+            // The shutdown steps commit and leave the group, and hand the interrupt flag back to run()'s caller.
+            control.requestClose();
         } catch (RuntimeException | Error e) {
             failure = e;
         }

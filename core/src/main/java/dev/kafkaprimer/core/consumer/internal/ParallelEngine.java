@@ -13,6 +13,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -146,6 +147,10 @@ final class ParallelEngine<V> implements Engine {
             if (!control.isClosing()) {
                 failure = e;
             }
+        } catch (InterruptException e) {
+            // The loop thread was interrupted (an executor's shutdownNow()): a request to stop, like close().
+            // The shutdown steps commit and leave the group, and hand the interrupt flag back to run()'s caller.
+            control.requestClose();
         } catch (RuntimeException | Error e) {
             failure = e;
         }
