@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
 
 import dev.kafkaprimer.examples.cli.ConnectionProblem;
 import dev.kafkaprimer.examples.cli.Example;
+import dev.kafkaprimer.examples.cli.ExampleFailedException;
 import dev.kafkaprimer.examples.cli.ExampleOptions;
 import dev.kafkaprimer.examples.cli.KafkaConnection;
 import dev.kafkaprimer.examples.cli.ParsedOptions;
@@ -81,9 +82,6 @@ public final class ClusterExample implements Example {
         try (Admin admin = Admin.create(kafka.adminProperties(deadline))) {
             // stage 1: the brokers
             Collection<Node> brokers = brokers(admin, kafka, deadline, out);
-            if (brokers.isEmpty()) {
-                return 1;
-            }
             // stage 2: the controllers
             showControllers(admin, deadline, out);
             // stage 3: a topic spread over the brokers
@@ -122,8 +120,7 @@ public final class ClusterExample implements Example {
                     .forEach(n -> out.println("   broker " + n.id() + " at " + n.host() + ":" + n.port()));
             return nodes;
         } catch (TimeoutException | ExecutionException e) {
-            out.println("cluster: FAILED: " + ConnectionProblem.explain(e, kafka, deadline));
-            return List.of();
+            throw new ExampleFailedException(ConnectionProblem.explain(e, kafka, deadline), e);
         }
     }
 

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeoutException;
 
 import dev.kafkaprimer.examples.cli.ConnectionProblem;
 import dev.kafkaprimer.examples.cli.Example;
+import dev.kafkaprimer.examples.cli.ExampleFailedException;
 import dev.kafkaprimer.examples.cli.ExampleOptions;
 import dev.kafkaprimer.examples.cli.KafkaConnection;
 import dev.kafkaprimer.examples.cli.ParsedOptions;
@@ -72,17 +73,13 @@ public final class HelloExample implements Example {
         Duration deadline = args.timeout();
         try (Admin admin = Admin.create(kafka.adminProperties(deadline))) {
             // stage 1: connect
-            if (!connect(admin, kafka, deadline, out)) {
-                return 1;
-            }
+            connect(admin, kafka, deadline, out);
             // stage 2: create the topic
             createTopic(admin, topic, deadline, out);
             // stage 3: produce
             RecordMetadata written = produce(kafka.clientProperties(), topic, message, deadline, out);
             // stage 4: consume from the beginning until our record is read
-            if (!consumeFromBeginning(kafka.clientProperties(), written, deadline, out)) {
-                return 1;
-            }
+            consumeFromBeginning(kafka.clientProperties(), written, deadline, out);
             // stage 5: delete, as the note's last command does
             if (args.keepTopic()) {
                 out.println("5. Keeping topic '" + topic + "' (--keep-topic). Read it with Kafka's own tool:");
@@ -98,7 +95,8 @@ public final class HelloExample implements Example {
         return 0;
     }
 
-    private static boolean connect(Admin admin, KafkaConnection kafka, Duration deadline, PrintStream out)
+    /** Stage 1; throws {@link ExampleFailedException} (exit code 1) saying why if nobody answers in time. */
+    private static void connect(Admin admin, KafkaConnection kafka, Duration deadline, PrintStream out)
             throws InterruptedException {
         try {
             DescribeClusterResult cluster = admin.describeCluster();
@@ -106,10 +104,8 @@ public final class HelloExample implements Example {
             String id = cluster.clusterId().get(deadline.toSeconds(), TimeUnit.SECONDS);
             out.println("1. Connected to cluster " + id + ": " + brokers + " broker(s) answer at "
                     + kafka.bootstrapServers() + " over " + kafka.security().protocol() + ".");
-            return true;
         } catch (TimeoutException | ExecutionException e) {
-            out.println("hello: FAILED: " + ConnectionProblem.explain(e, kafka, deadline));
-            return false;
+            throw new ExampleFailedException(ConnectionProblem.explain(e, kafka, deadline), e);
         }
     }
 
@@ -148,7 +144,8 @@ public final class HelloExample implements Example {
         }
     }
 
-    private static boolean consumeFromBeginning(Map<String, Object> client, RecordMetadata written, Duration deadline,
+    /** Stage 4; throws {@link ExampleFailedException} (exit code 1) if the record is not read back in time. */
+    private static void consumeFromBeginning(Map<String, Object> client, RecordMetadata written, Duration deadline,
                                                 PrintStream out) {
         Map<String, Object> config = new HashMap<>(client);
         // No consumer group: this reader assigns itself the partition and commits nothing.
@@ -175,14 +172,13 @@ public final class HelloExample implements Example {
                         // loading the management classes must not count.
                         out.println("   (first record read " + (firstReadAt - jvmStartMillis())
                                 + " ms after the JVM started)");
-                        return true;
+                        return;
                     }
                 }
             }
         }
-        out.println("hello: FAILED: the record at offset " + written.offset() + " was not read back within "
+        throw new ExampleFailedException("the record at offset " + written.offset() + " was not read back within "
                 + deadline.toSeconds() + " s.");
-        return false;
     }
 
     /** When this JVM started, as the JVM itself recorded it (before any of our code ran). */
