@@ -10,7 +10,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * batch, or one multi-row insert, costs one round trip and one commit instead of one per record.
  *
  * <pre>{@code
- * CommitLoop<Order> loop = CommitLoop.forJsonBatches(options, Order.class, batch -> {
+ * CommitLoop<String, Order> loop = CommitLoop.forJsonBatches(options, Order.class, batch -> {
  *     try (Connection db = dataSource.getConnection()) {
  *         db.setAutoCommit(false);
  *         for (ConsumerRecord<String, Order> record : batch) {
@@ -23,9 +23,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  *
  * <p><b>What a batch holds.</b> The records of <em>one</em> partition that <em>one</em> poll brought, in
  * offset order: never empty, never more than {@code max.poll.records}, never two partitions mixed. Only records
- * whose value could be read: a record the deserializer fails on (a poison pill) ends the batch before it, and
- * the loop hands the records gathered so far over first, then writes the poison pill to the dead-letter topic,
- * then gathers the records after it into the next batch. The list is unmodifiable and the loop never changes
+ * whose key and value could be read: a record the deserializers fail on (a poison pill) ends the batch before
+ * it, and the loop hands the records gathered so far over first, then writes the poison pill to the dead-letter
+ * topic, then gathers the records after it into the next batch. The list is unmodifiable and the loop never changes
  * it afterwards, so the handler may keep it.
  *
  * <p><b>Threads.</b> The loop calls the handler on its own thread, one batch at a time, so the handler need
@@ -61,20 +61,21 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * by default), or the group considers the consumer dead. Lower
  * {@linkplain ConsumerOptions.Builder#maxPollRecords(int) maxPollRecords} if batches take that long.
  *
+ * @param <K> the type of record keys ({@code String} unless the loop was given another key deserializer)
  * @param <V> the type of record values
  * @see RecordHandler the handler for one record at a time
  */
 @FunctionalInterface
-public interface BatchHandler<V> {
+public interface BatchHandler<K, V> {
 
     /**
      * Processes one batch.
      *
-     * @param records the records of one partition from one poll, in offset order, with keys as text and values
+     * @param records the records of one partition from one poll, in offset order, with keys and values
      *                deserialized (null for a tombstone); unmodifiable, never empty, never null
      * @throws BatchFailedException    to say which record failed: those before it are finished, it is retried
      * @throws StopProcessingException to stop the loop at the batch's first record
      * @throws Exception               any other failure, to have the whole batch retried and then dead-lettered
      */
-    void handle(List<ConsumerRecord<String, V>> records) throws Exception;
+    void handle(List<ConsumerRecord<K, V>> records) throws Exception;
 }

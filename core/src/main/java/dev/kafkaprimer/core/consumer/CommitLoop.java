@@ -17,6 +17,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 import dev.kafkaprimer.core.consumer.internal.Engine;
 import dev.kafkaprimer.core.consumer.internal.Engines;
 import dev.kafkaprimer.core.consumer.internal.LoopControl;
+import dev.kafkaprimer.core.consumer.internal.RecordDeserializer;
 import dev.kafkaprimer.core.consumer.internal.SeekRequest;
 import dev.kafkaprimer.core.json.Json;
 import dev.kafkaprimer.core.json.JsonDeserializer;
@@ -39,7 +40,7 @@ import dev.kafkaprimer.core.json.JsonDeserializer;
  *
  * <pre>{@code
  * ConsumerOptions options = ConsumerOptions.builder("localhost:9092", "billing", List.of("orders")).build();
- * CommitLoop<Order> loop = CommitLoop.forJson(options, Order.class, record -> bill(record.value()));
+ * CommitLoop<String, Order> loop = CommitLoop.forJson(options, Order.class, record -> bill(record.value()));
  * Thread worker = new Thread(loop, "billing-consumer");
  * worker.start();
  * // ... later, on any thread, for instance in a shutdown hook:
@@ -59,8 +60,8 @@ import dev.kafkaprimer.core.json.JsonDeserializer;
  *
  * <p><b>Failures.</b> A handler that throws is retried with exponential backoff ({@link RetryPolicy}); after
  * the last attempt the record is written to a dead-letter topic ({@code <topic>.DLT} by default, with the
- * {@link DeadLetterHeaders}) and, once that write is acknowledged, counts as finished. A value the
- * deserializer cannot read (a poison pill) goes to the dead-letter topic at once, bytes untouched, and the
+ * {@link DeadLetterHeaders}) and, once that write is acknowledged, counts as finished. A key or value
+ * the deserializers cannot read (a poison pill) goes to the dead-letter topic at once, bytes untouched, and the
  * partition moves on. A handler that throws {@link StopProcessingException}, or a dead-letter write that
  * fails, stops the loop: it commits what was finished before that record, and {@code run()} throws
  * {@link ProcessingStoppedException}. Other failures (from Kafka, or an {@code Error} from the handler) also
@@ -109,7 +110,7 @@ import dev.kafkaprimer.core.json.JsonDeserializer;
  * <p><b>Batches.</b> Work that is cheaper in bulk, such as one database transaction for many rows, takes a
  * {@link BatchHandler}: it gets the records one poll brought for one partition, in offset order, at once.
  * <pre>{@code
- * CommitLoop<Order> loop = CommitLoop.forJsonBatches(options, Order.class, batch -> orders.insertAll(batch));
+ * CommitLoop<String, Order> loop = CommitLoop.forJsonBatches(options, Order.class, batch -> orders.insertAll(batch));
  * }</pre>
  * The loop thread handles one batch at a time (batches use no worker threads), and when the handler returns
  * the whole batch is finished. A handler that can tell which record failed throws
@@ -130,9 +131,10 @@ import dev.kafkaprimer.core.json.JsonDeserializer;
  * thread's interrupt flag set (or, if the interrupt reached a handler, throws {@link ProcessingStoppedException}
  * for that record, with the flag set as well).
  *
+ * @param <K> the type of record keys: {@code String} unless a key deserializer is given
  * @param <V> the type of record values
  */
-public final class CommitLoop<V> implements Runnable, AutoCloseable {
+public final class CommitLoop<K, V> implements Runnable, AutoCloseable {
 
     /** How long {@link #close()} waits for the loop to finish. */
     public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(30);
@@ -140,11 +142,11 @@ public final class CommitLoop<V> implements Runnable, AutoCloseable {
     private enum State { NEW, RUNNING, FINISHED, CLOSED_BEFORE_RUN }
 
     private final ConsumerOptions options;
-    private final Deserializer<V> valueDeserializer;
+    private final RecordDeserializer<K, V> reader;
     /** The handler of a loop of records, or null in a loop of batches. */
-    private final RecordHandler<V> handler;
+    private final RecordHandler<K, V> handler;
     /** The handler of a loop of batches, or null in a loop of records. */
-    private final BatchHandler<V> batchHandler;
+    private final BatchHandler<K, V> batchHandler;
     private final LoopControl control = new LoopControl();
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
     private final CountDownLatch finished = new CountDownLatch(1);
@@ -154,24 +156,26 @@ public final class CommitLoop<V> implements Runnable, AutoCloseable {
     private volatile Predicate<Thread> isWorker = thread -> false;
     private volatile Thread loopThread;
 
-    private CommitLoop(ConsumerOptions options, Deserializer<V> valueDeserializer, RecordHandler<V> handler) {
-        this(options, valueDeserializer, Objects.requireNonNull(handler, "handler"), null);
+    private CommitLoop(ConsumerOptions options, Deserializer<K> keys, Deserializer<V> values,
+                       RecordHandler<K, V> handler) {
+        this(options, keys, values, Objects.requireNonNull(handler, "handler"), null);
     }
 
-    private CommitLoop(ConsumerOptions options, Deserializer<V> valueDeserializer, BatchHandler<V> batchHandler) {
-        this(options, valueDeserializer, null, Objects.requireNonNull(batchHandler, "handler"));
+    private CommitLoop(ConsumerOptions options, Deserializer<K> keys, Deserializer<V> values,
+                       BatchHandler<K, V> batchHandler) {
+        this(options, keys, values, null, Objects.requireNonNull(batchHandler, "handler"));
     }
 
-    private CommitLoop(ConsumerOptions options, Deserializer<V> valueDeserializer, RecordHandler<V> handler,
-                       BatchHandler<V> batchHandler) {
+    private CommitLoop(ConsumerOptions options, Deserializer<K> keys, Deserializer<V> values,
+                       RecordHandler<K, V> handler, BatchHandler<K, V> batchHandler) {
         this.options = Objects.requireNonNull(options, "options");
-        this.valueDeserializer = Objects.requireNonNull(valueDeserializer, "valueDeserializer");
+        this.reader = new RecordDeserializer<>(keys, values);
         this.handler = handler;
         this.batchHandler = batchHandler;
     }
 
     /**
-     * A loop reading JSON values into {@code valueType} with {@link Json#defaultMapper()}.
+     * A loop reading JSON values into {@code valueType} with {@link Json#defaultMapper()}, and keys as UTF-8 text.
      *
      * @param options   what to consume and how; not null
      * @param valueType the class JSON values are read into, such as a record; not null
@@ -179,14 +183,16 @@ public final class CommitLoop<V> implements Runnable, AutoCloseable {
      * @param <V>       the type of record values
      * @return a loop, not yet running
      */
-    public static <V> CommitLoop<V> forJson(ConsumerOptions options, Class<V> valueType, RecordHandler<V> handler) {
-        return new CommitLoop<>(options, new JsonDeserializer<>(Json.defaultMapper(), valueType), handler);
+    public static <V> CommitLoop<String, V> forJson(ConsumerOptions options, Class<V> valueType,
+                                                    RecordHandler<String, V> handler) {
+        return new CommitLoop<>(options, KeyDeserializers.text(), json(valueType), handler);
     }
 
     /**
      * A loop reading values with any deserializer, such as a {@link JsonDeserializer} over an own
-     * {@code ObjectMapper}. The loop calls it once per record, on the loop thread; an exception it throws makes
-     * that record a poison pill. It is used as given ({@code configure} is not called) and closed with the loop.
+     * {@code ObjectMapper}, and keys as UTF-8 text. The loop calls the deserializer once per record, on the loop
+     * thread; an exception it throws makes that record a poison pill. It is used as given ({@code configure} is
+     * not called) and closed with the loop.
      *
      * @param options           what to consume and how; not null
      * @param valueDeserializer reads record values; not null
@@ -194,14 +200,39 @@ public final class CommitLoop<V> implements Runnable, AutoCloseable {
      * @param <V>               the type of record values
      * @return a loop, not yet running
      */
-    public static <V> CommitLoop<V> create(ConsumerOptions options, Deserializer<V> valueDeserializer,
-                                           RecordHandler<V> handler) {
-        return new CommitLoop<>(options, valueDeserializer, handler);
+    public static <V> CommitLoop<String, V> create(ConsumerOptions options, Deserializer<V> valueDeserializer,
+                                                   RecordHandler<String, V> handler) {
+        return new CommitLoop<>(options, KeyDeserializers.text(), valueDeserializer, handler);
     }
 
     /**
-     * A loop reading JSON values into {@code valueType} with {@link Json#defaultMapper()}, and handing them to
-     * {@code handler} in batches: the records of one partition from one poll at a time (see "Batches" above).
+     * A loop reading keys and values with any deserializers: the consumer's side of a {@code JsonProducer} given
+     * its own key serializer. {@link KeyDeserializers} has the common key formats ({@code Long}, {@code UUID},
+     * bytes, JSON). A key or value the deserializers fail on makes its record a poison pill: it goes to the
+     * dead-letter topic at once, bytes untouched. Both are called on the loop thread only, used as given
+     * ({@code configure} is not called) and closed with the loop.
+     * <pre>{@code
+     * CommitLoop<Long, Order> loop = CommitLoop.create(options, KeyDeserializers.longs(),
+     *         new JsonDeserializer<>(Json.defaultMapper(), Order.class), record -> bill(record.key(), record.value()));
+     * }</pre>
+     *
+     * @param options           what to consume and how; not null
+     * @param keyDeserializer   reads record keys (called with null for a record without a key); not null
+     * @param valueDeserializer reads record values; not null
+     * @param handler           the processing step; not null
+     * @param <K>               the type of record keys
+     * @param <V>               the type of record values
+     * @return a loop, not yet running
+     */
+    public static <K, V> CommitLoop<K, V> create(ConsumerOptions options, Deserializer<K> keyDeserializer,
+                                                 Deserializer<V> valueDeserializer, RecordHandler<K, V> handler) {
+        return new CommitLoop<>(options, keyDeserializer, valueDeserializer, handler);
+    }
+
+    /**
+     * A loop reading JSON values into {@code valueType} with {@link Json#defaultMapper()}, and keys as UTF-8 text,
+     * and handing them to {@code handler} in batches: the records of one partition from one poll at a time
+     * (see "Batches" above).
      *
      * @param options   what to consume and how; with the default {@link Ordering#PARTITION} and a concurrency
      *                  of 1, since batches are handled on the loop thread; not null
@@ -212,16 +243,15 @@ public final class CommitLoop<V> implements Runnable, AutoCloseable {
      * @throws IllegalArgumentException if {@code options} ask for worker threads (another ordering, or a
      *                                  concurrency above 1)
      */
-    public static <V> CommitLoop<V> forJsonBatches(ConsumerOptions options, Class<V> valueType,
-                                                   BatchHandler<V> handler) {
-        requireNoWorkers(options);
-        return new CommitLoop<>(options, new JsonDeserializer<>(Json.defaultMapper(), valueType), handler);
+    public static <V> CommitLoop<String, V> forJsonBatches(ConsumerOptions options, Class<V> valueType,
+                                                           BatchHandler<String, V> handler) {
+        return createBatching(options, KeyDeserializers.text(), json(valueType), handler);
     }
 
     /**
-     * A loop reading values with any deserializer, as {@link #create(ConsumerOptions, Deserializer, RecordHandler)}
-     * does, and handing them to {@code handler} in batches: the records of one partition from one poll at a time
-     * (see "Batches" above).
+     * A loop reading values with any deserializer and keys as UTF-8 text, as
+     * {@link #create(ConsumerOptions, Deserializer, RecordHandler)} does, and handing them to {@code handler} in
+     * batches: the records of one partition from one poll at a time (see "Batches" above).
      *
      * @param options           what to consume and how; with the default {@link Ordering#PARTITION} and a
      *                          concurrency of 1, since batches are handled on the loop thread; not null
@@ -233,10 +263,37 @@ public final class CommitLoop<V> implements Runnable, AutoCloseable {
      * @throws IllegalArgumentException if {@code options} ask for worker threads (another ordering, or a
      *                                  concurrency above 1)
      */
-    public static <V> CommitLoop<V> createBatching(ConsumerOptions options, Deserializer<V> valueDeserializer,
-                                                   BatchHandler<V> handler) {
+    public static <V> CommitLoop<String, V> createBatching(ConsumerOptions options, Deserializer<V> valueDeserializer,
+                                                           BatchHandler<String, V> handler) {
+        return createBatching(options, KeyDeserializers.text(), valueDeserializer, handler);
+    }
+
+    /**
+     * A loop reading keys and values with any deserializers, as
+     * {@link #create(ConsumerOptions, Deserializer, Deserializer, RecordHandler)} does, and handing them to
+     * {@code handler} in batches (see "Batches" above).
+     *
+     * @param options           what to consume and how; with the default {@link Ordering#PARTITION} and a
+     *                          concurrency of 1, since batches are handled on the loop thread; not null
+     * @param keyDeserializer   reads record keys; a record it fails on is dead-lettered, not put in a batch;
+     *                          not null
+     * @param valueDeserializer reads record values; likewise; not null
+     * @param handler           the processing step for a batch; not null
+     * @param <K>               the type of record keys
+     * @param <V>               the type of record values
+     * @return a loop, not yet running
+     * @throws IllegalArgumentException if {@code options} ask for worker threads (another ordering, or a
+     *                                  concurrency above 1)
+     */
+    public static <K, V> CommitLoop<K, V> createBatching(ConsumerOptions options, Deserializer<K> keyDeserializer,
+                                                         Deserializer<V> valueDeserializer,
+                                                         BatchHandler<K, V> handler) {
         requireNoWorkers(options);
-        return new CommitLoop<>(options, valueDeserializer, handler);
+        return new CommitLoop<>(options, keyDeserializer, valueDeserializer, handler);
+    }
+
+    private static <V> Deserializer<V> json(Class<V> valueType) {
+        return new JsonDeserializer<>(Json.defaultMapper(), valueType);
     }
 
     /** Batches are one partition's records, in order, handled on the loop thread: no worker threads. */
@@ -271,8 +328,8 @@ public final class CommitLoop<V> implements Runnable, AutoCloseable {
         try {
             // Never a loop of batches with workers: their factories refuse such options.
             Engine engine = batchHandler != null
-                    ? Engines.forBatches(options, valueDeserializer, batchHandler, control)
-                    : Engines.forRecords(options, valueDeserializer, handler, control);
+                    ? Engines.forBatches(options, reader, batchHandler, control)
+                    : Engines.forRecords(options, reader, handler, control);
             // close() reads wakeEngine after setting its flag; the loop reads the flag after this assignment.
             wakeEngine = engine::wakeup;
             isWorker = engine::isWorker;

@@ -18,18 +18,19 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * <p>When records are cheaper to process together, such as many rows in one database transaction, use a
  * {@link BatchHandler} instead: it gets the records of one partition from one poll at once.
  *
+ * @param <K> the type of record keys ({@code String} unless the loop was given another key deserializer)
  * @param <V> the type of record values
  */
 @FunctionalInterface
-public interface RecordHandler<V> {
+public interface RecordHandler<K, V> {
 
     /**
      * Processes one record.
      *
-     * @param record the record, with its key as text and its value deserialized; the value is null for a
+     * @param record the record, with its key and value deserialized; the value is null for a
      *               tombstone (a record with no value); never null itself
      * @throws StopProcessingException to stop the loop at this record
      * @throws Exception               any other failure, to have the record retried and then dead-lettered
      */
-    void handle(ConsumerRecord<String, V> record) throws Exception;
+    void handle(ConsumerRecord<K, V> record) throws Exception;
 }

@@ -36,7 +36,7 @@ class ConsumerGroupLagTest {
                 clients.send(topic, 1, "k" + i, "v" + i);
             }
             String group = topic + "-group";
-            CommitLoop<String> loop = CommitLoop.create(
+            CommitLoop<String, String> loop = CommitLoop.create(
                     TestOptions.quick(kafka.bootstrapServers(), group, topic, GroupProtocol.CLASSIC).build(),
                     new StringDeserializer(), record -> { });
 

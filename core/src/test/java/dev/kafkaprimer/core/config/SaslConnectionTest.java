@@ -79,7 +79,7 @@ class SaslConnectionTest {
         }
         ConsumerOptions consumerOptions = ConsumerOptions.builder(kafka.bootstrapServers(), "g-" + topic,
                 List.of(topic)).security(wrong).build();
-        CommitLoop<String> loop = CommitLoop.forJson(consumerOptions, String.class, record -> { });
+        CommitLoop<String, String> loop = CommitLoop.forJson(consumerOptions, String.class, record -> { });
         CompletableFuture<Void> running = CompletableFuture.runAsync(loop);
         assertInstanceOf(SaslAuthenticationException.class, SecuredRoundTrip.failure(running).orElseThrow());
         Duration took = Duration.ofNanos(System.nanoTime() - began);
@@ -152,22 +152,7 @@ class SaslConnectionTest {
                 ClientSecurity.fromProperties(kafka.clientProperties()));
     }
 
-    @Test
-    void shouldShowTheExampleInTheReadmeAsCompiledHere() throws Exception {
-        String source = Files.readString(Path.of("src/test/java/dev/kafkaprimer/core/config/SaslConnectionTest.java"));
-        String readme = Files.readString(Path.of("../README.md"));
-        String start = "// README-security:" + "start";
-        String end = "// README-security:" + "end";
-        String between = source.substring(source.lastIndexOf(start) + start.length(), source.lastIndexOf(end));
-        String block = normalized(between);
-        assertTrue(normalized(readme).contains(block), "README.md must show the example as compiled here:\n" + block);
-    }
-
-    private static String normalized(String text) {
-        return text.lines().map(String::strip).filter(line -> !line.isEmpty()).collect(Collectors.joining("\n"));
-    }
-
-    /** The README's security example; the text between the markers is in README.md as it is. */
+    /** The README's security example; the text between the markers is in both READMEs as it is (ReadmeProgramsTest). */
     static final class ReadmeSnippet {
 
         private ReadmeSnippet() {

@@ -48,7 +48,7 @@ final class SecuredRoundTrip {
         List<Greeting> read = new CopyOnWriteArrayList<>();
         ConsumerOptions consumerOptions = ConsumerOptions.builder(bootstrapServers, topic + "-group", List.of(topic))
                 .security(security).pollTimeout(Duration.ofMillis(100)).build();
-        CommitLoop<Greeting> loop = CommitLoop.forJson(consumerOptions, Greeting.class,
+        CommitLoop<String, Greeting> loop = CommitLoop.forJson(consumerOptions, Greeting.class,
                 record -> read.add(record.value()));
         CompletableFuture<Void> running = CompletableFuture.runAsync(loop);
         try {

@@ -13,8 +13,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,7 +22,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -65,7 +62,7 @@ class BatchCommitLoopTest extends BrokerClientsPerTest {
 
         // When a batch loop reads them, at most 7 records per poll
         List<List<ConsumerRecord<String, String>>> batches = new CopyOnWriteArrayList<>();
-        CommitLoop<String> loop = CommitLoop.createBatching(
+        CommitLoop<String, String> loop = CommitLoop.createBatching(
                 quickOptions(group, topic).maxPollRecords(7).build(), new StringDeserializer(), batches::add);
         try (LoopThread running = LoopThread.start(loop, "batch-loop")) {
             // Then every partition's committed offset reaches its end, 20
@@ -146,7 +143,7 @@ class BatchCommitLoopTest extends BrokerClientsPerTest {
         String group = topic + "-group";
         Map<Long, Integer> tries = new ConcurrentHashMap<>();
         List<Long> done = new CopyOnWriteArrayList<>();
-        CommitLoop<String> loop = CommitLoop.createBatching(quickOptions(group, topic).retry(quickAttempts(3)).build(),
+        CommitLoop<String, String> loop = CommitLoop.createBatching(quickOptions(group, topic).retry(quickAttempts(3)).build(),
                 new StringDeserializer(), batch -> {
                     for (int i = 0; i < batch.size(); i++) {
                         long offset = batch.get(i).offset();
@@ -183,7 +180,7 @@ class BatchCommitLoopTest extends BrokerClientsPerTest {
         TopicPartition partition = sendRecords(topic, 10);
         String group = topic + "-group";
         List<List<Long>> calls = new CopyOnWriteArrayList<>();
-        CommitLoop<String> loop = CommitLoop.createBatching(quickOptions(group, topic).retry(quickAttempts(3)).build(),
+        CommitLoop<String, String> loop = CommitLoop.createBatching(quickOptions(group, topic).retry(quickAttempts(3)).build(),
                 new StringDeserializer(), batch -> {
                     List<Long> offsets = offsets(batch);
                     calls.add(offsets);
@@ -238,7 +235,7 @@ class BatchCommitLoopTest extends BrokerClientsPerTest {
         // When a JSON batch loop reads them, noting at each hand-over how many dead letters there are
         List<List<ConsumerRecord<String, Order>>> batches = new CopyOnWriteArrayList<>();
         List<Long> deadLettersAtHandOver = new CopyOnWriteArrayList<>();
-        CommitLoop<Order> loop = CommitLoop.forJsonBatches(quickOptions(group, topic).build(), Order.class, batch -> {
+        CommitLoop<String, Order> loop = CommitLoop.forJsonBatches(quickOptions(group, topic).build(), Order.class, batch -> {
             batches.add(batch);
             deadLettersAtHandOver.add(clients.endOffset(deadLetters));
         });
@@ -273,7 +270,7 @@ class BatchCommitLoopTest extends BrokerClientsPerTest {
         TopicPartition partition = sendRecords(topic, 10);
         String group = topic + "-group";
         List<List<Long>> batches = new CopyOnWriteArrayList<>();
-        CommitLoop<String> loop = CommitLoop.createBatching(quickOptions(group, topic).maxPollRecords(3).build(),
+        CommitLoop<String, String> loop = CommitLoop.createBatching(quickOptions(group, topic).maxPollRecords(3).build(),
                 new StringDeserializer(), batch -> {
                     batches.add(offsets(batch));
                     if (offsets(batch).contains(5L)) {
@@ -309,7 +306,7 @@ class BatchCommitLoopTest extends BrokerClientsPerTest {
         TopicPartition partition = sendRecords(topic, 10);
         String group = topic + "-group";
         List<Long> done = new CopyOnWriteArrayList<>();
-        CommitLoop<String> loop = CommitLoop.createBatching(quickOptions(group, topic).build(),
+        CommitLoop<String, String> loop = CommitLoop.createBatching(quickOptions(group, topic).build(),
                 new StringDeserializer(), batch -> {
                     for (int i = 0; i < batch.size(); i++) {
                         if (batch.get(i).offset() == 6) {
@@ -342,7 +339,7 @@ class BatchCommitLoopTest extends BrokerClientsPerTest {
         CountDownLatch busy = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         List<List<Long>> batches = new CopyOnWriteArrayList<>();
-        CommitLoop<String> loop = CommitLoop.createBatching(quickOptions(group, topic).maxPollRecords(4).build(),
+        CommitLoop<String, String> loop = CommitLoop.createBatching(quickOptions(group, topic).maxPollRecords(4).build(),
                 new StringDeserializer(), batch -> {
                     busy.countDown();
                     assertTrue(release.await(30, TimeUnit.SECONDS));
@@ -363,19 +360,6 @@ class BatchCommitLoopTest extends BrokerClientsPerTest {
         List<Long> first = batches.get(0);
         assertEquals(LongStream.range(0, first.size()).boxed().toList(), first);
         assertEquals((long) first.size(), clients.committed(group).get(partition));
-    }
-
-    @Test
-    void shouldShowTheReadmesBatchExampleAsItIsCompiledHere() throws IOException {
-        String source = Files.readString(Path.of("src/test/java/dev/kafkaprimer/core/consumer/BatchCommitLoopTest.java"));
-        // The last markers: the ones in this method's strings come first
-        String snippet = normalized(source.substring(
-                source.lastIndexOf("// README:batch-start") + "// README:batch-start".length(),
-                source.lastIndexOf("// README:batch-end")));
-        for (String readme : List.of("../README.md", "../README.ko.md")) {
-            assertTrue(normalized(Files.readString(Path.of(readme))).contains(snippet),
-                    readme + " must show the batch example exactly as compiled here:\n" + snippet);
-        }
     }
 
     private ConsumerOptions.Builder quickOptions(String group, String topic) {
@@ -407,13 +391,10 @@ class BatchCommitLoopTest extends BrokerClientsPerTest {
         return batch.stream().map(ConsumerRecord::offset).toList();
     }
 
-    private static String normalized(String text) {
-        return text.lines().map(String::strip).filter(line -> !line.isEmpty()).collect(Collectors.joining("\n"));
-    }
-
     /**
-     * The README's batch example. The text between the markers is copied into README.md and README.ko.md as it
-     * is, with {@code options} and {@code warehouse} introduced there; change all three together.
+     * The README's batch example. The text between the markers is in README.md and README.ko.md as it is
+     * (ReadmeProgramsTest checks), with {@code options} and {@code warehouse} introduced there; change all three
+     * together.
      */
     static final class ReadmeSnippet {
 
@@ -426,9 +407,9 @@ class BatchCommitLoopTest extends BrokerClientsPerTest {
         private ReadmeSnippet() {
         }
 
-        static CommitLoop<Order> reservingLoop(ConsumerOptions options, Warehouse warehouse) {
+        static CommitLoop<String, Order> reservingLoop(ConsumerOptions options, Warehouse warehouse) {
             // README:batch-start
-            CommitLoop<Order> loop = CommitLoop.forJsonBatches(options, Order.class, batch -> {
+            CommitLoop<String, Order> loop = CommitLoop.forJsonBatches(options, Order.class, batch -> {
                 for (int i = 0; i < batch.size(); i++) {
                     try {
                         warehouse.reserve(batch.get(i).value());

@@ -23,7 +23,7 @@ class CommitLoopLifecycleTest {
     @Test
     void shouldNeverConnectWhenClosedBeforeItRuns() {
         // Given a loop for a cluster that does not exist
-        CommitLoop<String> loop = CommitLoop.create(
+        CommitLoop<String, String> loop = CommitLoop.create(
                 ConsumerOptions.builder("127.0.0.1:1", "nobody", List.of("orders")).build(),
                 new StringDeserializer(), record -> { });
 
@@ -44,7 +44,7 @@ class CommitLoopLifecycleTest {
     void shouldFailRunWithinItsStartupTimeoutNamingTheAddressWhenNoBrokerAnswers() throws Exception {
         // Given a loop pointed at a loopback port where nobody listens, with a 2 s startup timeout
         String address = "127.0.0.1:" + closedPort();
-        CommitLoop<String> loop = CommitLoop.create(
+        CommitLoop<String, String> loop = CommitLoop.create(
                 ConsumerOptions.builder(address, "nobody", List.of("orders")).startupTimeout(Duration.ofSeconds(2))
                         .build(),
                 new StringDeserializer(), record -> { });
@@ -71,7 +71,7 @@ class CommitLoopLifecycleTest {
 
     @Test
     void shouldRefuseANegativeCloseTimeoutNamingIt() {
-        CommitLoop<String> loop = CommitLoop.create(
+        CommitLoop<String, String> loop = CommitLoop.create(
                 ConsumerOptions.builder("127.0.0.1:1", "nobody", List.of("orders")).build(),
                 new StringDeserializer(), record -> { });
 

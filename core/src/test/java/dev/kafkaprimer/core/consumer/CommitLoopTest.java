@@ -68,7 +68,7 @@ class CommitLoopTest extends BrokerClientsPerTest {
                 .property(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 30_000)
                 .property(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 500);
         List<Long> handled = new CopyOnWriteArrayList<>();
-        CommitLoop<String> first = CommitLoop.create(options.build(), new StringDeserializer(),
+        CommitLoop<String, String> first = CommitLoop.create(options.build(), new StringDeserializer(),
                 record -> handled.add(record.offset()));
         ExecutorService executor = Executors.newSingleThreadExecutor();
         Future<Boolean> interruptedOnReturn = executor.submit(() -> {
@@ -84,7 +84,7 @@ class CommitLoopTest extends BrokerClientsPerTest {
         assertTrue(interruptedOnReturn.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS), "interrupt flag set again");
         assertEquals(Map.of(partition, 10L), clients.committed(group));
         // And it left the group: a new member gets the partition long before the old session (30 s) would end
-        CommitLoop<String> second = CommitLoop.create(options.build(), new StringDeserializer(), record -> { });
+        CommitLoop<String, String> second = CommitLoop.create(options.build(), new StringDeserializer(), record -> { });
         try (LoopThread running = LoopThread.start(second, "second-member")) {
             assertEquals(Set.of(partition), second.awaitAssignment(Duration.ofSeconds(15)));
         }
@@ -95,7 +95,7 @@ class CommitLoopTest extends BrokerClientsPerTest {
         // Given a loop on a topic of 2 partitions
         String topic = topics.next();
         clients.createTopic(topic, 2);
-        CommitLoop<String> loop = CommitLoop.create(TestOptions.quick(kafka.bootstrapServers(), topic + "-group",
+        CommitLoop<String, String> loop = CommitLoop.create(TestOptions.quick(kafka.bootstrapServers(), topic + "-group",
                 topic, GroupProtocol.CLASSIC).build(), new StringDeserializer(), record -> { });
         try (LoopThread running = LoopThread.start(loop, "ready-loop")) {
             // When a probe waits for its first assignment, then it gets both partitions, as assignment() says
@@ -128,7 +128,7 @@ class CommitLoopTest extends BrokerClientsPerTest {
 
         // When a loop with this policy processes them, noting the group's committed offset at each hand-over
         List<Long> committedAtHandOver = new CopyOnWriteArrayList<>();
-        CommitLoop<String> loop = CommitLoop.create(options.build(), new StringDeserializer(),
+        CommitLoop<String, String> loop = CommitLoop.create(options.build(), new StringDeserializer(),
                 record -> committedAtHandOver.add(clients.committed(group).getOrDefault(partition, 0L)));
         try (LoopThread running = LoopThread.start(loop, "loop-" + policy)) {
             // Then the committed offset reaches 20: the offset of the next record to read, not of the last read
@@ -160,7 +160,7 @@ class CommitLoopTest extends BrokerClientsPerTest {
         String group = topic + "-group";
         ConsumerOptions options = TestOptions.quick(kafka.bootstrapServers(), group, topic, protocol).build();
         List<Long> firstRun = new CopyOnWriteArrayList<>();
-        CommitLoop<String> stopping = CommitLoop.create(options, new StringDeserializer(), record -> {
+        CommitLoop<String, String> stopping = CommitLoop.create(options, new StringDeserializer(), record -> {
             if (record.offset() == 6) {
                 throw new StopProcessingException("ledger out of balance at " + record.value());
             }
@@ -183,7 +183,7 @@ class CommitLoopTest extends BrokerClientsPerTest {
 
         // When a new member of the group starts
         List<Long> secondRun = new CopyOnWriteArrayList<>();
-        CommitLoop<String> restarted = CommitLoop.create(options, new StringDeserializer(),
+        CommitLoop<String, String> restarted = CommitLoop.create(options, new StringDeserializer(),
                 record -> secondRun.add(record.offset()));
         try (LoopThread running = LoopThread.start(restarted, "restarted-loop")) {
             // Then it resumes exactly at record 6
@@ -211,7 +211,7 @@ class CommitLoopTest extends BrokerClientsPerTest {
                 .multiplier(2.0).maxDelay(Duration.ofMillis(50)).build();
         Map<String, Integer> attempts = new ConcurrentHashMap<>();
         List<String> finished = new CopyOnWriteArrayList<>();
-        CommitLoop<String> loop = CommitLoop.create(
+        CommitLoop<String, String> loop = CommitLoop.create(
                 TestOptions.quick(kafka.bootstrapServers(), group, topic, GroupProtocol.CLASSIC).retry(retry).build(),
                 new StringDeserializer(), record -> {
                     int attempt = attempts.merge(record.value(), 1, Integer::sum);
@@ -261,7 +261,7 @@ class CommitLoopTest extends BrokerClientsPerTest {
         clients.send(topic, 0, "A-3", "{\"id\":\"A-3\",\"quantity\":5}");
         String group = topic + "-group";
         List<Order> orders = new CopyOnWriteArrayList<>();
-        CommitLoop<Order> loop = CommitLoop.forJson(
+        CommitLoop<String, Order> loop = CommitLoop.forJson(
                 TestOptions.quick(kafka.bootstrapServers(), group, topic, GroupProtocol.CLASSIC)
                         .retry(RetryPolicy.builder().maxAttempts(5).build()).build(),
                 Order.class, record -> orders.add(record.value()));
@@ -296,7 +296,7 @@ class CommitLoopTest extends BrokerClientsPerTest {
         }
         String group = topic + "-group";
         List<Long> handled = new CopyOnWriteArrayList<>();
-        CommitLoop<String> loop = CommitLoop.create(
+        CommitLoop<String, String> loop = CommitLoop.create(
                 TestOptions.quick(kafka.bootstrapServers(), group, topic, GroupProtocol.CLASSIC)
                         .retry(RetryPolicy.noRetries())
                         .deadLetterTopic(name -> "not a valid topic name!")
@@ -336,7 +336,7 @@ class CommitLoopTest extends BrokerClientsPerTest {
         CountDownLatch busy = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         List<Long> handled = new CopyOnWriteArrayList<>();
-        CommitLoop<String> loop = CommitLoop.create(
+        CommitLoop<String, String> loop = CommitLoop.create(
                 TestOptions.quick(kafka.bootstrapServers(), group, topic, GroupProtocol.CLASSIC).build(),
                 new StringDeserializer(), record -> {
                     if (record.offset() == 3) {
@@ -376,7 +376,7 @@ class CommitLoopTest extends BrokerClientsPerTest {
         }
         String group = topic + "-group";
         List<Long> handled = new CopyOnWriteArrayList<>();
-        CommitLoop<String> loop = CommitLoop.create(
+        CommitLoop<String, String> loop = CommitLoop.create(
                 TestOptions.quick(kafka.bootstrapServers(), group, topic, GroupProtocol.CLASSIC).build(),
                 new StringDeserializer(), record -> handled.add(record.offset()));
         try (LoopThread running = LoopThread.start(loop, "replaying-loop")) {
@@ -412,7 +412,7 @@ class CommitLoopTest extends BrokerClientsPerTest {
         clients.send(topic, 0, "k1", "v1");
         String group = topic + "-group";
         Map<Long, Integer> calls = new ConcurrentHashMap<>();
-        CommitLoop<String> loop = CommitLoop.create(
+        CommitLoop<String, String> loop = CommitLoop.create(
                 TestOptions.quick(kafka.bootstrapServers(), group, topic, GroupProtocol.CLASSIC)
                         .property(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 1_000)
                         .retry(RetryPolicy.builder().maxAttempts(2).initialDelay(Duration.ofMillis(2_500))

@@ -75,7 +75,7 @@ class CrashRecoveryTest {
             // And a new member of the same group starts, with the same ordering and concurrency
             Set<String> afterCrash = ConcurrentHashMap.newKeySet();
             Map<Integer, Long> firstOffsetAfterCrash = new ConcurrentHashMap<>();
-            CommitLoop<String> loop = CommitLoop.create(
+            CommitLoop<String, String> loop = CommitLoop.create(
                     TestOptions.quick(kafka.bootstrapServers(), group, topic, GroupProtocol.CLASSIC)
                             .ordering(ordering).concurrency(concurrency).build(),
                     new StringDeserializer(), record -> {

@@ -37,7 +37,7 @@ final class CrashTestConsumer {
                 .concurrency(Integer.parseInt(args[5]))
                 .build();
         Object progressFile = new Object();
-        CommitLoop<String> loop = CommitLoop.create(options, new StringDeserializer(), record -> {
+        CommitLoop<String, String> loop = CommitLoop.create(options, new StringDeserializer(), record -> {
             Thread.sleep(WORK.toMillis());
             synchronized (progressFile) {  // one line at a time, whichever worker finished the record
                 Files.writeString(progress, record.partition() + ":" + record.offset() + "\n",

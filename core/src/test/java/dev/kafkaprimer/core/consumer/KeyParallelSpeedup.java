@@ -106,7 +106,7 @@ final class KeyParallelSpeedup {
                 .ordering(ordering)
                 .concurrency(concurrency)
                 .build();
-        CommitLoop<String> loop = CommitLoop.create(options, new StringDeserializer(), record -> {
+        CommitLoop<String, String> loop = CommitLoop.create(options, new StringDeserializer(), record -> {
             firstStart.compareAndSet(0, System.nanoTime());
             Long previous = lastOffsetByKey.put(record.key(), record.offset());
             if (previous != null && previous > record.offset()) {

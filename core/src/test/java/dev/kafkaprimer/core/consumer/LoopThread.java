@@ -16,15 +16,15 @@ import dev.kafkaprimer.testkit.Await;
  */
 public final class LoopThread implements AutoCloseable {
 
-    private final CommitLoop<?> loop;
+    private final CommitLoop<?, ?> loop;
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
     private boolean failureSeen;
 
-    private LoopThread(CommitLoop<?> loop) {
+    private LoopThread(CommitLoop<?, ?> loop) {
         this.loop = loop;
     }
 
-    public static LoopThread start(CommitLoop<?> loop, String name) {
+    public static LoopThread start(CommitLoop<?, ?> loop, String name) {
         LoopThread thread = new LoopThread(loop);
         new Thread(() -> {
             try {
@@ -37,7 +37,7 @@ public final class LoopThread implements AutoCloseable {
         return thread;
     }
 
-    public CommitLoop<?> loop() {
+    public CommitLoop<?, ?> loop() {
         return loop;
     }
 

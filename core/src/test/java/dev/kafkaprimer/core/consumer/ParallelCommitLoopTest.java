@@ -65,7 +65,7 @@ class ParallelCommitLoopTest extends BrokerClientsPerTest {
         Map<String, AtomicInteger> runningPerKey = new ConcurrentHashMap<>();
         AtomicInteger sameKeyOverlaps = new AtomicInteger();
         Map<String, List<Integer>> seqsInHandlingOrder = new ConcurrentHashMap<>();
-        CommitLoop<String> loop = CommitLoop.create(options, new StringDeserializer(), record -> {
+        CommitLoop<String, String> loop = CommitLoop.create(options, new StringDeserializer(), record -> {
             eightAtOnce.countDown();
             assertTrue(eightAtOnce.await(30, TimeUnit.SECONDS), "8 records were handled at the same time");
             if (runningPerKey.computeIfAbsent(record.key(), k -> new AtomicInteger()).incrementAndGet() > 1) {
@@ -103,7 +103,7 @@ class ParallelCommitLoopTest extends BrokerClientsPerTest {
         // When a loop with three workers handles them, its first three calls waiting until all three run
         CountDownLatch threeAtOnce = new CountDownLatch(3);
         Map<Integer, List<Long>> offsetsPerPartition = new ConcurrentHashMap<>();
-        CommitLoop<String> loop = CommitLoop.create(options, new StringDeserializer(), record -> {
+        CommitLoop<String, String> loop = CommitLoop.create(options, new StringDeserializer(), record -> {
             threeAtOnce.countDown();
             assertTrue(threeAtOnce.await(30, TimeUnit.SECONDS), "the three partitions were handled at once");
             offsetsPerPartition.computeIfAbsent(record.partition(), p -> new CopyOnWriteArrayList<>())
@@ -133,7 +133,7 @@ class ParallelCommitLoopTest extends BrokerClientsPerTest {
         CountDownLatch release = new CountDownLatch(1);
         List<Long> finished = new CopyOnWriteArrayList<>();
         List<String> commitsAheadOfHandOver = new CopyOnWriteArrayList<>();
-        CommitLoop<String> loop = CommitLoop.create(
+        CommitLoop<String, String> loop = CommitLoop.create(
                 TestOptions.quick(kafka.bootstrapServers(), group, topic, GroupProtocol.CLASSIC)
                         .ordering(Ordering.KEY).concurrency(4).build(),
                 new StringDeserializer(), record -> {
@@ -192,7 +192,7 @@ class ParallelCommitLoopTest extends BrokerClientsPerTest {
                         .maxDelay(Duration.ofMillis(10)).build())
                 .build();
         Map<Long, Integer> handled = new ConcurrentHashMap<>();
-        CommitLoop<String> loop = CommitLoop.create(options, countingValues, record -> {
+        CommitLoop<String, String> loop = CommitLoop.create(options, countingValues, record -> {
             if (record.offset() == 0) {
                 assertTrue(release.await(60, TimeUnit.SECONDS), "record 0 released");
             }
@@ -238,7 +238,7 @@ class ParallelCommitLoopTest extends BrokerClientsPerTest {
         clients.send(topic, 0, "bad", "b2");
         String group = topic + "-group";
         List<String> handled = new CopyOnWriteArrayList<>();
-        CommitLoop<String> loop = CommitLoop.create(
+        CommitLoop<String, String> loop = CommitLoop.create(
                 TestOptions.quick(kafka.bootstrapServers(), group, topic, GroupProtocol.CLASSIC)
                         .ordering(Ordering.KEY).concurrency(1)
                         .retry(RetryPolicy.builder().initialDelay(Duration.ofHours(1)).maxDelay(Duration.ofHours(1))
@@ -282,7 +282,7 @@ class ParallelCommitLoopTest extends BrokerClientsPerTest {
         };
         String group = topic + "-group";
         List<String> events = new CopyOnWriteArrayList<>();
-        CommitLoop<String> loop = CommitLoop.create(
+        CommitLoop<String, String> loop = CommitLoop.create(
                 TestOptions.quick(kafka.bootstrapServers(), group, topic, GroupProtocol.CLASSIC)
                         .ordering(Ordering.KEY).concurrency(4)
                         .retry(RetryPolicy.builder().maxAttempts(3).initialDelay(Duration.ofMillis(20)).build())
@@ -323,7 +323,7 @@ class ParallelCommitLoopTest extends BrokerClientsPerTest {
             clients.send(topic, 0, "k" + i, "v" + i);
         }
         String group = topic + "-group";
-        CommitLoop<String> stopping = CommitLoop.create(
+        CommitLoop<String, String> stopping = CommitLoop.create(
                 TestOptions.quick(kafka.bootstrapServers(), group, topic, GroupProtocol.CLASSIC)
                         .ordering(Ordering.KEY).concurrency(4).build(),
                 new StringDeserializer(), record -> {
@@ -347,7 +347,7 @@ class ParallelCommitLoopTest extends BrokerClientsPerTest {
 
         // And a new member of the group resumes at record 10
         List<Long> secondRun = new CopyOnWriteArrayList<>();
-        CommitLoop<String> restarted = CommitLoop.create(
+        CommitLoop<String, String> restarted = CommitLoop.create(
                 TestOptions.quick(kafka.bootstrapServers(), group, topic, GroupProtocol.CLASSIC).build(),
                 new StringDeserializer(), record -> secondRun.add(record.offset()));
         try (LoopThread running = LoopThread.start(restarted, "restarted-loop")) {
@@ -368,8 +368,8 @@ class ParallelCommitLoopTest extends BrokerClientsPerTest {
         }
         String group = topic + "-group";
         List<Boolean> closeResults = new CopyOnWriteArrayList<>();
-        List<CommitLoop<String>> self = new CopyOnWriteArrayList<>();
-        CommitLoop<String> loop = CommitLoop.create(
+        List<CommitLoop<String, String>> self = new CopyOnWriteArrayList<>();
+        CommitLoop<String, String> loop = CommitLoop.create(
                 TestOptions.quick(kafka.bootstrapServers(), group, topic, GroupProtocol.CLASSIC)
                         .ordering(Ordering.KEY).concurrency(1).build(),
                 new StringDeserializer(), record -> {

@@ -99,7 +99,7 @@ class RebalanceListenerTest {
         }
     }
 
-    private static CommitLoop<String> member(KafkaCluster kafka, String topic, GroupProtocol protocol,
+    private static CommitLoop<String, String> member(KafkaCluster kafka, String topic, GroupProtocol protocol,
                                              Queue<RebalanceEvent> events) {
         ConsumerOptions options = TestOptions.quick(kafka.bootstrapServers(), topic + "-group", topic, protocol)
                 .rebalanceListener(events::add)

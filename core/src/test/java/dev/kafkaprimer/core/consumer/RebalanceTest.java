@@ -62,7 +62,7 @@ class RebalanceTest {
 
                 // When a third member joins while records keep coming
                 try (LoopThread third = LoopThread.start(member(options, processed, byThird), "member-3")) {
-                    List<CommitLoop<?>> members = List.of(first.loop(), second.loop(), third.loop());
+                    List<CommitLoop<?, ?>> members = List.of(first.loop(), second.loop(), third.loop());
                     Await.until(TIMEOUT, "the six partitions shared by three members",
                             () -> members.stream().map(CommitLoop::assignment).toList(),
                             RebalanceTest::sharedByAll);
@@ -88,7 +88,7 @@ class RebalanceTest {
         }
     }
 
-    private static CommitLoop<String> member(ConsumerOptions options, Set<String> processed, AtomicInteger count) {
+    private static CommitLoop<String, String> member(ConsumerOptions options, Set<String> processed, AtomicInteger count) {
         return CommitLoop.create(options, new StringDeserializer(), record -> {
             if (options.concurrency() > 1) {
                 Thread.sleep(1);  // so that revocation finds records being handled, and waits for them

@@ -66,7 +66,7 @@ final class KeyParallelBench {
                 .ordering(ordering)
                 .concurrency(concurrency)
                 .build();
-        CommitLoop<String> loop = CommitLoop.create(options, new StringDeserializer(), record -> {
+        CommitLoop<String, String> loop = CommitLoop.create(options, new StringDeserializer(), record -> {
             firstStart.compareAndSet(0, System.nanoTime());
             Thread.sleep(WORK.toMillis());  // the simulated I/O the bench measures, not a wait for a condition
             lastEnd.accumulateAndGet(System.nanoTime(), Math::max);

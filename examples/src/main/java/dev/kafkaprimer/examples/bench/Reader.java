@@ -34,7 +34,7 @@ final class Reader {
                         RecordSink sink) {
         Reader reader;
         if (side == Side.OURS) {
-            CommitLoop<BenchEvent> loop = CommitLoop.create(clients.consumerOptions(groupId, topic),
+            CommitLoop<String, BenchEvent> loop = CommitLoop.create(clients.consumerOptions(groupId, topic),
                     new JsonDeserializer<>(mapper, BenchEvent.class), record -> sink.accept(record.value()));
             reader = new Reader(loop, () -> loop.close(CLOSE_TIMEOUT), sink, "bench-commit-loop");
         } else {

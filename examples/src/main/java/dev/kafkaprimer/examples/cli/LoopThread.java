@@ -14,18 +14,18 @@ import dev.kafkaprimer.core.consumer.CommitLoop;
 public final class LoopThread {
 
     private final String name;
-    private final CommitLoop<?> loop;
+    private final CommitLoop<?, ?> loop;
     private final Thread thread;
     private volatile Throwable failure;
 
-    private LoopThread(String name, CommitLoop<?> loop) {
+    private LoopThread(String name, CommitLoop<?, ?> loop) {
         this.name = name;
         this.loop = loop;
         this.thread = new Thread(this::runLoop, name);
     }
 
     /** Starts {@code loop} on a new thread called {@code name}. */
-    public static LoopThread start(String name, CommitLoop<?> loop) {
+    public static LoopThread start(String name, CommitLoop<?, ?> loop) {
         LoopThread running = new LoopThread(name, loop);
         running.thread.start();
         return running;

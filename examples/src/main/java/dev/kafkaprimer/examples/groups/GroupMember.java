@@ -35,7 +35,7 @@ final class GroupMember {
     }
 
     private final String name;
-    private final CommitLoop<Numbered> loop;
+    private final CommitLoop<String, Numbered> loop;
     /** Set once, by start(), before anyone else sees this object. */
     private LoopThread running;
     private final AtomicLong processed = new AtomicLong();

@@ -23,7 +23,7 @@ final class Reader implements AutoCloseable {
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     private final BlockingQueue<ConsumerRecord<String, Entry>> processed = new LinkedBlockingQueue<>();
-    private final CommitLoop<Entry> loop;
+    private final CommitLoop<String, Entry> loop;
     /** Set once, by start(), before anyone else sees this object. */
     private LoopThread running;
 

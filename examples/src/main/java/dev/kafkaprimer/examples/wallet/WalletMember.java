@@ -55,7 +55,7 @@ final class WalletMember implements AutoCloseable {
      */
     private final BlockingQueue<WalletStore> stores;
     private final NotifierClient notifier;
-    private final CommitLoop<WalletEvent> loop;
+    private final CommitLoop<String, WalletEvent> loop;
     /** Set once, by start(), before anyone else sees this object. */
     private LoopThread running;
     private final AtomicLong processed = new AtomicLong();

@@ -21,25 +21,26 @@ import dev.kafkaprimer.core.consumer.StopProcessingException;
  * <p>The offsets stay in order: a poison pill is dead-lettered only after the records before it were handed
  * over, and after a {@link BatchFailedException} only the records before the failed one count as finished.
  *
+ * @param <K> the type of record keys
  * @param <V> the type of record values
  */
-final class BatchProcessor<V> implements PartitionProcessor {
+final class BatchProcessor<K, V> implements PartitionProcessor {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchProcessor.class);
 
-    private final HandlerCall.Body<List<ConsumerRecord<String, V>>> handler;
-    private final Parts<V> parts;
+    private final HandlerCall.Body<List<ConsumerRecord<K, V>>> handler;
+    private final Parts<K, V> parts;
 
-    BatchProcessor(BatchHandler<V> handler, Parts<V> parts) {
+    BatchProcessor(BatchHandler<K, V> handler, Parts<K, V> parts) {
         this.handler = handler::handle;
         this.parts = parts;
     }
 
     @Override
     public void process(TopicPartition partition, List<ConsumerRecord<byte[], byte[]>> records) {
-        Gathered<V> gathered = new Gathered<>();
+        Gathered<K, V> gathered = new Gathered<>();
         for (ConsumerRecord<byte[], byte[]> record : records) {
-            ConsumerRecord<String, V> typed;
+            ConsumerRecord<K, V> typed;
             try {
                 typed = parts.reader().deserialize(record);
             } catch (RuntimeException poisonPill) {
@@ -64,7 +65,7 @@ final class BatchProcessor<V> implements PartitionProcessor {
      *         was revoked or the loop is closing (the partition's next reader will process it)
      * @throws ProcessingStoppedException if the handler asked to stop, or a dead-letter write failed
      */
-    private boolean handle(TopicPartition partition, Gathered<V> gathered) {
+    private boolean handle(TopicPartition partition, Gathered<K, V> gathered) {
         int first = 0;      // the first record not finished yet: the next batch starts here
         int attempts = 0;   // attempts at batches starting with that record
         while (first < gathered.size()) {
@@ -72,7 +73,7 @@ final class BatchProcessor<V> implements PartitionProcessor {
                 return false;
             }
             attempts++;
-            List<ConsumerRecord<String, V>> batch = gathered.readFrom(first);
+            List<ConsumerRecord<K, V>> batch = gathered.readFrom(first);
             Exception failure = HandlerCall.attempt(handler, batch, gathered.fetched(first));
             if (failure == null) {
                 finish(partition, gathered, first, gathered.size());
@@ -129,12 +130,12 @@ final class BatchProcessor<V> implements PartitionProcessor {
     }
 
     /** Tells the offset tracker, in one call, that records {@code from} to {@code to} (exclusive) are finished. */
-    private void finish(TopicPartition partition, Gathered<V> gathered, int from, int to) {
+    private void finish(TopicPartition partition, Gathered<K, V> gathered, int from, int to) {
         parts.offsets().finished(partition, gathered.fetched(to - 1), to - from);
     }
 
     /** For the log: the failed record, or the whole batch from {@code first} on. */
-    private static String describe(Gathered<?> gathered, int first, boolean oneRecord) {
+    private static String describe(Gathered<?, ?> gathered, int first, boolean oneRecord) {
         ConsumerRecord<byte[], byte[]> failed = gathered.fetched(first);
         String where = failed.topic() + "-" + failed.partition() + " offset " + failed.offset();
         int size = gathered.size() - first;
@@ -147,11 +148,11 @@ final class BatchProcessor<V> implements PartitionProcessor {
      * The readable records gathered for one batch, in offset order: as fetched, for the dead-letter topic, and
      * as read, for the handler.
      */
-    private static final class Gathered<V> {
+    private static final class Gathered<K, V> {
         private final List<ConsumerRecord<byte[], byte[]>> fetched = new ArrayList<>();
-        private final List<ConsumerRecord<String, V>> read = new ArrayList<>();
+        private final List<ConsumerRecord<K, V>> read = new ArrayList<>();
 
-        void add(ConsumerRecord<byte[], byte[]> record, ConsumerRecord<String, V> typed) {
+        void add(ConsumerRecord<byte[], byte[]> record, ConsumerRecord<K, V> typed) {
             fetched.add(record);
             read.add(typed);
         }
@@ -165,7 +166,7 @@ final class BatchProcessor<V> implements PartitionProcessor {
         }
 
         /** The records from {@code first} on, as the handler gets them: an unmodifiable copy it may keep. */
-        List<ConsumerRecord<String, V>> readFrom(int first) {
+        List<ConsumerRecord<K, V>> readFrom(int first) {
             return List.copyOf(read.subList(first, read.size()));
         }
     }

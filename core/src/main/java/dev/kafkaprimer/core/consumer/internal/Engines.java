@@ -26,18 +26,19 @@ public final class Engines {
      * the loop thread, from {@code run()}.
      *
      * @param options what to consume and how; not null
-     * @param values  reads record values
+     * @param reader  reads record keys and values
      * @param handler the processing step
      * @param control what other threads share with the loop thread
+     * @param <K>     the type of record keys
      * @param <V>     the type of record values
      * @return an engine, its clients created, not yet running
      */
-    public static <V> Engine forRecords(ConsumerOptions options, Deserializer<V> values, RecordHandler<V> handler,
-                                        LoopControl control) {
+    public static <K, V> Engine forRecords(ConsumerOptions options, RecordDeserializer<K, V> reader,
+                                           RecordHandler<K, V> handler, LoopControl control) {
         Objects.requireNonNull(handler, "handler");
         return options.parallel()
-                ? new ParallelEngine<>(options, values, handler, control)
-                : LoopEngine.oneByOne(options, values, handler, control);
+                ? new ParallelEngine<>(options, reader, handler, control)
+                : LoopEngine.oneByOne(options, reader, handler, control);
     }
 
     /**
@@ -45,15 +46,16 @@ public final class Engines {
      * handled on the loop thread (the loop's factories refuse options that ask for workers).
      *
      * @param options what to consume and how; not null
-     * @param values  reads record values
+     * @param reader  reads record keys and values
      * @param handler the processing step
      * @param control what other threads share with the loop thread
+     * @param <K>     the type of record keys
      * @param <V>     the type of record values
      * @return an engine, its clients created, not yet running
      */
-    public static <V> Engine forBatches(ConsumerOptions options, Deserializer<V> values, BatchHandler<V> handler,
-                                        LoopControl control) {
+    public static <K, V> Engine forBatches(ConsumerOptions options, RecordDeserializer<K, V> reader,
+                                           BatchHandler<K, V> handler, LoopControl control) {
         Objects.requireNonNull(handler, "handler");
-        return LoopEngine.inBatches(options, values, handler, control);
+        return LoopEngine.inBatches(options, reader, handler, control);
     }
 }

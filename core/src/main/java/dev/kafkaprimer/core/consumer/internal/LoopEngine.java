@@ -20,12 +20,13 @@ import dev.kafkaprimer.core.consumer.RecordHandler;
  * One run of a {@link CommitLoop}: owns the {@code KafkaConsumer} from creation to close, on the loop thread.
  * Only {@link #wakeup()} may be called from another thread.
  *
+ * @param <K> the type of record keys
  * @param <V> the type of record values
  */
-final class LoopEngine<V> implements Engine {
+final class LoopEngine<K, V> implements Engine {
 
     private final ConsumerOptions options;
-    private final Deserializer<V> values;
+    private final RecordDeserializer<K, V> reader;
     private final LoopControl control;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final OffsetTracker offsets;
@@ -34,30 +35,30 @@ final class LoopEngine<V> implements Engine {
     private final PartitionProcessor processor;
 
     /** A loop that hands each record to {@code handler} by itself. */
-    static <V> LoopEngine<V> oneByOne(ConsumerOptions options, Deserializer<V> values, RecordHandler<V> handler,
-                                      LoopControl control) {
-        return new LoopEngine<>(options, values, control, parts -> new RecordProcessor<>(handler, parts));
+    static <K, V> LoopEngine<K, V> oneByOne(ConsumerOptions options, RecordDeserializer<K, V> reader,
+                                            RecordHandler<K, V> handler, LoopControl control) {
+        return new LoopEngine<>(options, reader, control, parts -> new RecordProcessor<>(handler, parts));
     }
 
     /** A loop that hands the records of each partition from each poll to {@code handler} together. */
-    static <V> LoopEngine<V> inBatches(ConsumerOptions options, Deserializer<V> values, BatchHandler<V> handler,
-                                       LoopControl control) {
-        return new LoopEngine<>(options, values, control, parts -> new BatchProcessor<>(handler, parts));
+    static <K, V> LoopEngine<K, V> inBatches(ConsumerOptions options, RecordDeserializer<K, V> reader,
+                                             BatchHandler<K, V> handler, LoopControl control) {
+        return new LoopEngine<>(options, reader, control, parts -> new BatchProcessor<>(handler, parts));
     }
 
-    private LoopEngine(ConsumerOptions options, Deserializer<V> values, LoopControl control,
-                       Function<PartitionProcessor.Parts<V>, PartitionProcessor> processorFor) {
+    private LoopEngine(ConsumerOptions options, RecordDeserializer<K, V> reader, LoopControl control,
+                       Function<PartitionProcessor.Parts<K, V>, PartitionProcessor> processorFor) {
         this.options = options;
-        this.values = values;
+        this.reader = reader;
         this.control = control;
-        // Bytes in, bytes out: values are deserialized per record inside the loop, so that one unreadable
+        // Bytes in, bytes out: keys and values are deserialized per record inside the loop, so that one unreadable
         // record becomes a dead letter instead of an exception from poll() that would block its partition.
         this.consumer = new KafkaConsumer<>(ClientProperties.consumer(options),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.offsets = new OffsetTracker(consumer, options);
         this.ownership = new PartitionOwnership(consumer, offsets, control, options.rebalanceListener());
         this.deadLetters = new DeadLetterPublisher(options);
-        this.processor = processorFor.apply(new PartitionProcessor.Parts<>(new RecordDeserializer<>(values),
+        this.processor = processorFor.apply(new PartitionProcessor.Parts<>(reader,
                 deadLetters, new RetryBackoff(options.retry(), this::awaitRetry), offsets, this::mayGoOn));
     }
 
@@ -152,7 +153,7 @@ final class LoopEngine<V> implements Engine {
     private void shutDown(Throwable failure) {
         ShutdownSteps steps = new ShutdownSteps(failure);
         steps.run(offsets::commitBeforeClose);
-        steps.closeClients(consumer, deadLetters, values);
+        steps.closeClients(consumer, deadLetters, reader);
         steps.rethrow();
     }
 }

@@ -63,9 +63,10 @@ import dev.kafkaprimer.core.consumer.internal.WorkerPool.Result;
  * parts that need no such state live apart ({@link WorkerPool}, {@link WorkLanes}, {@link PartitionWindow},
  * {@link OffsetTracker}, {@link PartitionOwnership}, {@link DeadLetterPublisher}).
  *
+ * @param <K> the type of record keys
  * @param <V> the type of record values
  */
-final class ParallelEngine<V> implements Engine {
+final class ParallelEngine<K, V> implements Engine {
 
     /** How long giving partitions up waits for their records being handled. */
     static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
@@ -75,18 +76,17 @@ final class ParallelEngine<V> implements Engine {
     private static final Logger LOG = LoggerFactory.getLogger(ParallelEngine.class);
 
     private final ConsumerOptions options;
-    private final Deserializer<V> values;
-    private final RecordDeserializer<V> reader;
-    private final HandlerCall.Body<ConsumerRecord<String, V>> handler;
+    private final RecordDeserializer<K, V> reader;
+    private final HandlerCall.Body<ConsumerRecord<K, V>> handler;
     private final LoopControl control;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final OffsetTracker offsets;
     private final PartitionOwnership ownership;
     private final DeadLetterPublisher deadLetters;
-    private final WorkerPool<V> workers;
+    private final WorkerPool<K, V> workers;
     private final Map<TopicPartition, PartitionWindow> windows = new HashMap<>();
-    private final WorkLanes<V> lanes;
-    private final Set<WorkItem<V>> running = new HashSet<>();
+    private final WorkLanes<K, V> lanes;
+    private final Set<WorkItem<K, V>> running = new HashSet<>();
     private int pending;
     private boolean fetchPaused;
     private boolean shuttingDown;
@@ -94,10 +94,10 @@ final class ParallelEngine<V> implements Engine {
     private Throwable workerFailure;
     private long lastCommitCheckNanos = System.nanoTime();
 
-    ParallelEngine(ConsumerOptions options, Deserializer<V> values, RecordHandler<V> handler, LoopControl control) {
+    ParallelEngine(ConsumerOptions options, RecordDeserializer<K, V> reader, RecordHandler<K, V> handler,
+                   LoopControl control) {
         this.options = options;
-        this.values = values;
-        this.reader = new RecordDeserializer<>(values);
+        this.reader = reader;
         this.handler = handler::handle;
         this.control = control;
         // Bytes in, bytes out, as in the sequential loop: one unreadable record becomes a dead letter.
@@ -189,7 +189,7 @@ final class ParallelEngine<V> implements Engine {
                         + ", which this loop is not reading");
             }
             for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
-                WorkItem<V> item = read(record, window);
+                WorkItem<K, V> item = read(record, window);
                 window.add(item);
                 lanes.add(item);
                 pending++;
@@ -198,7 +198,7 @@ final class ParallelEngine<V> implements Engine {
     }
 
     /** Reads key and value on the loop thread, as the sequential loop does: deserializers need not be thread-safe. */
-    private WorkItem<V> read(ConsumerRecord<byte[], byte[]> record, PartitionWindow window) {
+    private WorkItem<K, V> read(ConsumerRecord<byte[], byte[]> record, PartitionWindow window) {
         try {
             return WorkItem.readable(record, reader.deserialize(record), window);
         } catch (RuntimeException poisonPill) {
@@ -213,7 +213,7 @@ final class ParallelEngine<V> implements Engine {
         }
         lanes.releaseDueRetries(System.nanoTime());
         while (running.size() < options.concurrency()) {
-            WorkItem<V> item = lanes.take();
+            WorkItem<K, V> item = lanes.take();
             if (item == null) {
                 return;
             }
@@ -224,7 +224,7 @@ final class ParallelEngine<V> implements Engine {
     }
 
     /** Runs on a worker: one attempt at {@code item}. Never throws; the outcome says what happened. */
-    private Completion<V> attempt(WorkItem<V> item, int attempt) {
+    private Completion<K, V> attempt(WorkItem<K, V> item, int attempt) {
         try {
             if (item.unreadable() != null) {
                 // No retry can make these bytes readable: dead-letter them untouched, and move on.
@@ -248,7 +248,7 @@ final class ParallelEngine<V> implements Engine {
     }
 
     private void takeCompletions() {
-        Completion<V> completion;
+        Completion<K, V> completion;
         while ((completion = workers.poll()) != null) {
             take(completion);
         }
@@ -266,7 +266,7 @@ final class ParallelEngine<V> implements Engine {
         boolean cannotTakeMore = fetchPaused || running.size() >= options.concurrency();
         long wait = Math.min(lanes.nanosUntilNextRetry(System.nanoTime()),
                 (cannotTakeMore ? options.pollTimeout() : FETCH_CHECK_INTERVAL).toNanos());
-        Completion<V> completion = workers.await(wait);
+        Completion<K, V> completion = workers.await(wait);
         if (completion != null) {
             take(completion);
             takeCompletions();
@@ -275,11 +275,11 @@ final class ParallelEngine<V> implements Engine {
     }
 
     /** Applies a worker's outcome, on the loop thread. */
-    private void take(Completion<V> completion) {
+    private void take(Completion<K, V> completion) {
         if (completion.result() == Result.WAKE) {
             return;
         }
-        WorkItem<V> item = completion.item();
+        WorkItem<K, V> item = completion.item();
         running.remove(item);
         if (completion.result() == Result.FAILED) {
             workerFailure = ShutdownSteps.attach(workerFailure, completion.failure());
@@ -299,7 +299,7 @@ final class ParallelEngine<V> implements Engine {
         }
     }
 
-    private void finished(WorkItem<V> item) {
+    private void finished(WorkItem<K, V> item) {
         item.finish();
         lanes.finished(item);
         PartitionWindow window = item.window();
@@ -317,7 +317,7 @@ final class ParallelEngine<V> implements Engine {
         }
     }
 
-    private void retryLater(WorkItem<V> item, Throwable failure) {
+    private void retryLater(WorkItem<K, V> item, Throwable failure) {
         if (item.window().isClosing() || shuttingDown || stopped != null) {
             LOG.warn("Attempt {} failed for {}; not retried, as the loop is letting its partition go: its next "
                     + "reader handles it again: {}", item.attempts(), item, failure.toString());
@@ -374,7 +374,7 @@ final class ParallelEngine<V> implements Engine {
                         + "next reader handles them again", left, partitions, DRAIN_TIMEOUT.toSeconds());
                 return;
             }
-            Completion<V> completion = workers.await(wait);
+            Completion<K, V> completion = workers.await(wait);
             if (completion != null) {
                 take(completion);
             }
@@ -406,7 +406,7 @@ final class ParallelEngine<V> implements Engine {
         steps.add(workerFailure);
         steps.add(stopped);
         steps.run(offsets::commitBeforeClose);
-        steps.closeClients(consumer, deadLetters, values);
+        steps.closeClients(consumer, deadLetters, reader);
         steps.rethrow();
     }
 

@@ -36,9 +36,10 @@ interface PartitionProcessor {
      * @param retries     how often to retry, and the wait in between
      * @param offsets     told of every finished record, in offset order
      * @param goOn        whether the loop may go on with a partition: it is not closing and still owns it
+     * @param <K>         the type of record keys
      * @param <V>         the type of record values
      */
-    record Parts<V>(RecordDeserializer<V> reader, DeadLetterPublisher deadLetters, RetryBackoff retries,
+    record Parts<K, V>(RecordDeserializer<K, V> reader, DeadLetterPublisher deadLetters, RetryBackoff retries,
                     OffsetTracker offsets, Predicate<TopicPartition> goOn) {
 
         /** Whether the loop may go on with {@code partition}: checked before each record, or batch. */

@@ -18,7 +18,7 @@ import org.apache.kafka.common.TopicPartition;
 final class PartitionWindow {
 
     private final TopicPartition partition;
-    private final ArrayDeque<WorkItem<?>> held = new ArrayDeque<>();
+    private final ArrayDeque<WorkItem<?, ?>> held = new ArrayDeque<>();
     private OffsetAndMetadata safeOffset;
     private boolean closing;
 
@@ -31,7 +31,7 @@ final class PartitionWindow {
     }
 
     /** A record fetched after every record added before. */
-    void add(WorkItem<?> item) {
+    void add(WorkItem<?, ?> item) {
         held.add(item);
     }
 
@@ -46,7 +46,7 @@ final class PartitionWindow {
      * @return how many records were let go; when more than 0, {@link #safeOffset()} moved
      */
     int advance() {
-        WorkItem<?> last = null;
+        WorkItem<?, ?> last = null;
         int released = 0;
         while (!held.isEmpty() && held.peek().isFinished()) {
             last = held.poll();

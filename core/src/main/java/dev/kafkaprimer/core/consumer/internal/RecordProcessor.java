@@ -12,14 +12,15 @@ import dev.kafkaprimer.core.consumer.RecordHandler;
  * Takes records to finished one at a time: deserializes each, hands it to the {@link RecordHandler}, retries
  * with backoff, and dead-letters what cannot be processed. Loop thread only.
  *
+ * @param <K> the type of record keys
  * @param <V> the type of record values
  */
-final class RecordProcessor<V> implements PartitionProcessor {
+final class RecordProcessor<K, V> implements PartitionProcessor {
 
-    private final HandlerCall.Body<ConsumerRecord<String, V>> handler;
-    private final Parts<V> parts;
+    private final HandlerCall.Body<ConsumerRecord<K, V>> handler;
+    private final Parts<K, V> parts;
 
-    RecordProcessor(RecordHandler<V> handler, Parts<V> parts) {
+    RecordProcessor(RecordHandler<K, V> handler, Parts<K, V> parts) {
         this.handler = handler::handle;
         this.parts = parts;
     }
@@ -42,7 +43,7 @@ final class RecordProcessor<V> implements PartitionProcessor {
      * @throws ProcessingStoppedException if the handler asked to stop, or the dead-letter write failed
      */
     private boolean processOne(TopicPartition partition, ConsumerRecord<byte[], byte[]> record) {
-        ConsumerRecord<String, V> typed;
+        ConsumerRecord<K, V> typed;
         try {
             typed = parts.reader().deserialize(record);
         } catch (RuntimeException poisonPill) {

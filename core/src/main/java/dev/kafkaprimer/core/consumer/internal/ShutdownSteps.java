@@ -5,7 +5,6 @@ import java.time.Duration;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.errors.InterruptException;
-import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * The last steps of a loop, all of them run even when some fail: a failed commit must not leave the consumer
@@ -53,12 +52,12 @@ final class ShutdownSteps {
 
     /**
      * Closes the loop's clients in order: the consumer (leaving its group), the dead-letter producer, then the
-     * values' deserializer.
+     * deserializers of keys and values.
      */
-    void closeClients(Consumer<?, ?> consumer, DeadLetterPublisher deadLetters, Deserializer<?> values) {
+    void closeClients(Consumer<?, ?> consumer, DeadLetterPublisher deadLetters, RecordDeserializer<?, ?> reader) {
         run(() -> consumer.close(CloseOptions.timeout(CLIENT_CLOSE_TIMEOUT)));
         run(() -> deadLetters.close(CLIENT_CLOSE_TIMEOUT));
-        run(values::close);
+        run(reader::close);
     }
 
     /** Sets the interrupt flag again if the thread was interrupted, then throws the first failure, if any. */

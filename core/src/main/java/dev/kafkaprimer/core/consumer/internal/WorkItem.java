@@ -8,19 +8,20 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * cannot be read. The loop thread creates it and keeps its state; a worker thread only reads the final
  * fields while it runs an attempt.
  *
+ * @param <K> the type of record keys
  * @param <V> the type of record values
  */
-final class WorkItem<V> {
+final class WorkItem<K, V> {
 
     private final ConsumerRecord<byte[], byte[]> record;
-    private final ConsumerRecord<String, V> typed;
+    private final ConsumerRecord<K, V> typed;
     private final RuntimeException unreadable;
     private final PartitionWindow window;
     private int attempts;
     private boolean finished;
     private long retryAtNanos;
 
-    private WorkItem(ConsumerRecord<byte[], byte[]> record, ConsumerRecord<String, V> typed,
+    private WorkItem(ConsumerRecord<byte[], byte[]> record, ConsumerRecord<K, V> typed,
                      RuntimeException unreadable, PartitionWindow window) {
         this.record = record;
         this.typed = typed;
@@ -28,13 +29,13 @@ final class WorkItem<V> {
         this.window = window;
     }
 
-    static <V> WorkItem<V> readable(ConsumerRecord<byte[], byte[]> record, ConsumerRecord<String, V> typed,
+    static <K, V> WorkItem<K, V> readable(ConsumerRecord<byte[], byte[]> record, ConsumerRecord<K, V> typed,
                                     PartitionWindow window) {
         return new WorkItem<>(record, typed, null, window);
     }
 
     /** A poison pill: no attempt can read it, so its only attempt writes it to the dead-letter topic. */
-    static <V> WorkItem<V> unreadable(ConsumerRecord<byte[], byte[]> record, RuntimeException failure,
+    static <K, V> WorkItem<K, V> unreadable(ConsumerRecord<byte[], byte[]> record, RuntimeException failure,
                                       PartitionWindow window) {
         return new WorkItem<>(record, null, failure, window);
     }
@@ -44,7 +45,7 @@ final class WorkItem<V> {
     }
 
     /** The record for the handler; null for a poison pill. */
-    ConsumerRecord<String, V> typed() {
+    ConsumerRecord<K, V> typed() {
         return typed;
     }
 

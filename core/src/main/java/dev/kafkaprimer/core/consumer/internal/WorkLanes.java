@@ -19,15 +19,16 @@ import dev.kafkaprimer.core.consumer.Ordering;
  * oldest record and nothing more until that record is finished, including the waits before its retries;
  * lanes whose oldest record may start wait in a queue, oldest first. Loop thread only.
  *
+ * @param <K> the type of record keys
  * @param <V> the type of record values
  */
-final class WorkLanes<V> {
+final class WorkLanes<K, V> {
 
     /** Records that keep their order: the lane's oldest one is taken, or waits for a retry, or is ready. */
-    private static final class Lane<V> {
+    private static final class Lane<K, V> {
         final Object key;
         final TopicPartition partition;
-        final ArrayDeque<WorkItem<V>> items = new ArrayDeque<>();
+        final ArrayDeque<WorkItem<K, V>> items = new ArrayDeque<>();
 
         Lane(Object key, TopicPartition partition) {
             this.key = key;
@@ -40,10 +41,10 @@ final class WorkLanes<V> {
     }
 
     private final Ordering ordering;
-    private final Map<Object, Lane<V>> lanes = new HashMap<>();
-    private final Map<WorkItem<V>, Lane<V>> laneOfTaken = new HashMap<>();
-    private final ArrayDeque<Lane<V>> ready = new ArrayDeque<>();
-    private final PriorityQueue<WorkItem<V>> retries =
+    private final Map<Object, Lane<K, V>> lanes = new HashMap<>();
+    private final Map<WorkItem<K, V>, Lane<K, V>> laneOfTaken = new HashMap<>();
+    private final ArrayDeque<Lane<K, V>> ready = new ArrayDeque<>();
+    private final PriorityQueue<WorkItem<K, V>> retries =
             new PriorityQueue<>(Comparator.comparingLong(WorkItem::retryAtNanos));
 
     WorkLanes(Ordering ordering) {
@@ -51,10 +52,10 @@ final class WorkLanes<V> {
     }
 
     /** A record fetched after every record added before from its partition. */
-    void add(WorkItem<V> item) {
+    void add(WorkItem<K, V> item) {
         TopicPartition partition = item.window().partition();
         Object key = laneKey(item, partition);
-        Lane<V> lane = key == null
+        Lane<K, V> lane = key == null
                 ? new Lane<>(null, partition)
                 : lanes.computeIfAbsent(key, k -> new Lane<>(k, partition));
         lane.items.add(item);
@@ -63,7 +64,7 @@ final class WorkLanes<V> {
         }
     }
 
-    private Object laneKey(WorkItem<V> item, TopicPartition partition) {
+    private Object laneKey(WorkItem<K, V> item, TopicPartition partition) {
         return switch (ordering) {
             case PARTITION -> partition;
             case KEY -> item.record().key() == null ? null
@@ -73,19 +74,19 @@ final class WorkLanes<V> {
     }
 
     /** The next record a worker may take, now counted as taken; null if every lane is empty or taken. */
-    WorkItem<V> take() {
-        Lane<V> lane = ready.poll();
+    WorkItem<K, V> take() {
+        Lane<K, V> lane = ready.poll();
         if (lane == null) {
             return null;
         }
-        WorkItem<V> item = lane.items.peek();
+        WorkItem<K, V> item = lane.items.peek();
         laneOfTaken.put(item, lane);
         return item;
     }
 
     /** {@code item}, taken before, is finished: the next record of its lane may be taken. */
-    void finished(WorkItem<V> item) {
-        Lane<V> lane = laneOfTaken.remove(item);
+    void finished(WorkItem<K, V> item) {
+        Lane<K, V> lane = laneOfTaken.remove(item);
         lane.items.poll();
         if (!lane.items.isEmpty()) {
             ready.add(lane);
@@ -95,7 +96,7 @@ final class WorkLanes<V> {
     }
 
     /** {@code item}, taken before, failed: it is taken again, first of all, once {@code atNanos} has come. */
-    void retryAt(WorkItem<V> item, long atNanos) {
+    void retryAt(WorkItem<K, V> item, long atNanos) {
         item.retryAt(atNanos);
         retries.add(item);
     }

@@ -21,9 +21,10 @@ import org.apache.kafka.common.errors.InterruptException;
  * handlers still running. They are daemon threads, so a pool the loop failed to shut down cannot keep a JVM
  * alive.
  *
+ * @param <K> the type of record keys
  * @param <V> the type of record values
  */
-final class WorkerPool<V> {
+final class WorkerPool<K, V> {
 
     /** What one attempt came to, as the loop thread applies it. */
     enum Result {
@@ -40,23 +41,23 @@ final class WorkerPool<V> {
     }
 
     /** What a worker reports about one attempt. */
-    record Completion<V>(WorkItem<V> item, Result result, Throwable failure) {
+    record Completion<K, V>(WorkItem<K, V> item, Result result, Throwable failure) {
     }
 
     /** One attempt at a record, run on a worker; never throws, the completion says what happened. */
     @FunctionalInterface
-    interface Attempt<V> {
-        Completion<V> run(WorkItem<V> item, int attempt);
+    interface Attempt<K, V> {
+        Completion<K, V> run(WorkItem<K, V> item, int attempt);
     }
 
     private final int threads;
-    private final Attempt<V> attempt;
+    private final Attempt<K, V> attempt;
     private final ThreadPoolExecutor executor;
     private final Set<Thread> workerThreads = ConcurrentHashMap.newKeySet();
-    private final BlockingQueue<Completion<V>> completions = new LinkedBlockingQueue<>();
-    private final Completion<V> wake = new Completion<>(null, Result.WAKE, null);
+    private final BlockingQueue<Completion<K, V>> completions = new LinkedBlockingQueue<>();
+    private final Completion<K, V> wake = new Completion<>(null, Result.WAKE, null);
 
-    WorkerPool(int threads, String loopThreadName, Attempt<V> attempt) {
+    WorkerPool(int threads, String loopThreadName, Attempt<K, V> attempt) {
         this.threads = threads;
         this.attempt = attempt;
         // Never more than one record per worker is handed over, so the queue never holds more than that.
@@ -70,12 +71,12 @@ final class WorkerPool<V> {
     }
 
     /** Runs attempt number {@code number} at {@code item} on a worker; its completion comes back on the queue. */
-    void submit(WorkItem<V> item, int number) {
+    void submit(WorkItem<K, V> item, int number) {
         executor.execute(() -> completions.add(attempt.run(item, number)));
     }
 
     /** The next completion if one is there, else null. Loop thread. */
-    Completion<V> poll() {
+    Completion<K, V> poll() {
         return completions.poll();
     }
 
@@ -90,7 +91,7 @@ final class WorkerPool<V> {
      * @return it, or null if none came in time
      * @throws InterruptException if the loop thread is interrupted, as the consumer itself throws then
      */
-    Completion<V> await(long nanos) {
+    Completion<K, V> await(long nanos) {
         try {
             return completions.poll(nanos, TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
