@@ -3,15 +3,20 @@ package dev.kafkaprimer.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.RangeAssignor;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
 
 import dev.kafkaprimer.core.admin.TopicAdmin;
 import dev.kafkaprimer.core.consumer.CommitPolicy;
@@ -49,6 +54,8 @@ class KafkaDefaultsTest {
         assertEquals(Duration.ofMillis(200), RetryPolicy.DEFAULT_INITIAL_DELAY);
         assertEquals(2.0, RetryPolicy.DEFAULT_MULTIPLIER);
         assertEquals(Duration.ofSeconds(5), RetryPolicy.DEFAULT_MAX_DELAY);
+        assertEquals(Set.of(SerializationException.class, JsonProcessingException.class, ClassCastException.class,
+                IllegalArgumentException.class, DateTimeParseException.class), RetryPolicy.DEFAULT_NOT_RETRYABLE);
         assertEquals(".DLT", ConsumerOptions.DEFAULT_DEAD_LETTER_SUFFIX);
         assertEquals(Duration.ofSeconds(60), ConsumerOptions.DEFAULT_STARTUP_TIMEOUT);
 

@@ -58,13 +58,15 @@ import dev.kafkaprimer.core.json.JsonDeserializer;
  * the offset of the <em>next</em> record to read: after finishing the record at offset 41, the loop commits
  * 42.
  *
- * <p><b>Failures.</b> A handler that throws is retried with exponential backoff ({@link RetryPolicy}); after
- * the last attempt the record is written to a dead-letter topic ({@code <topic>.DLT} by default, with the
- * {@link DeadLetterHeaders}) and, once that write is acknowledged, counts as finished. A key or value
- * the deserializers cannot read (a poison pill) goes to the dead-letter topic at once, bytes untouched, and the
- * partition moves on. A handler that throws {@link StopProcessingException}, or a dead-letter write that
- * fails, stops the loop: it commits what was finished before that record, and {@code run()} throws
- * {@link ProcessingStoppedException}. Other failures (from Kafka, or an {@code Error} from the handler) also
+ * <p><b>Failures.</b> A handler that throws is retried with exponential backoff ({@link RetryPolicy}), unless
+ * its exception (or one in its cause chain) is bad data that fails the same way every time, such as an
+ * {@code IllegalArgumentException} ({@link RetryPolicy#notRetryable()}); after the last attempt, or that one,
+ * the record is written to a dead-letter topic ({@code <topic>.DLT} by default, with the
+ * {@link DeadLetterHeaders}) and, once that write is acknowledged, counts as finished. A key or value the
+ * deserializers cannot read (a poison pill) goes to the dead-letter topic at once, bytes untouched, and the
+ * partition moves on. A handler that throws {@link StopProcessingException} (or an exception caused by one), or
+ * a dead-letter write that fails, stops the loop: it commits what was finished before that record, and
+ * {@code run()} throws {@link ProcessingStoppedException}. Other failures (from Kafka, or an {@code Error} from the handler) also
  * stop the loop after that commit, and {@code run()} rethrows them.
  *
  * <p><b>Starting, and a cluster that goes away.</b> {@code run()} first asks the cluster for its topics: if no

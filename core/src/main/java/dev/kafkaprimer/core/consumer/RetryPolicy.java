@@ -1,7 +1,16 @@
 package dev.kafkaprimer.core.consumer;
 
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashSet;
 import java.util.Objects;
+import java.util.Set;
+
+import org.apache.kafka.common.errors.SerializationException;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+
+import dev.kafkaprimer.core.consumer.internal.FailureChain;
 
 /**
  * How often, and how patiently, a {@link CommitLoop} retries a record whose handler threw: bounded
@@ -22,6 +31,35 @@ import java.util.Objects;
  * consumer dead however long the delays are; but every partition of the consumer waits with the failing
  * record. Keep retries for failures that may pass in seconds (a restarting service, a lock).
  *
+ * <p><b>Which failures are retried.</b> A retry helps only a failure that may pass: a timeout, a service that
+ * is restarting, a lock. A record whose data is bad fails the same way on every attempt, and retrying it only
+ * holds its partition up. So some exception types are never retried: the record goes to the dead-letter topic
+ * after its first attempt. By default these are {@link #DEFAULT_NOT_RETRYABLE}:
+ * <ul>
+ *   <li>Kafka's {@code SerializationException}: bytes that cannot be read (or written) as the type asked for;</li>
+ *   <li>Jackson's {@code JsonProcessingException} (and so {@code JsonMappingException}): JSON that is broken, or
+ *       does not fit the class it is read into;</li>
+ *   <li>{@code ClassCastException}: a value of another type than the code expects;</li>
+ *   <li>{@code IllegalArgumentException} (and so {@code NumberFormatException}) and
+ *       {@code DateTimeParseException}: a value the code refuses, such as a negative amount or a date in
+ *       another format.</li>
+ * </ul>
+ * {@link Builder#notRetryable(Class[])} adds types, {@link Builder#clearNotRetryable()} removes them all (the
+ * defaults too), and {@link Builder#retryOnly(Class[])} turns it round: only those types are retried, all
+ * others go to the dead-letter topic at once. The whole cause chain is searched, not only the exception the
+ * handler threw: an {@code UncheckedIOException} around a {@code JsonProcessingException} is not retried, and
+ * with {@code retryOnly(SQLTransientException.class)} a {@code RuntimeException} around one is. A type that is
+ * not retryable wins over one that is retried only: bad data stays bad. {@link #isRetryable(Throwable)} is the
+ * rule.
+ * <pre>{@code
+ * RetryPolicy retry = RetryPolicy.builder()
+ *         .notRetryable(InsufficientFundsException.class)   // a business rule: another attempt changes nothing
+ *         .build();
+ * }</pre>
+ * Two exceptions are not failures of the record at all, wherever they are in the chain: a
+ * {@link StopProcessingException} stops the loop, and an interrupt ({@code InterruptedException}, or Kafka's
+ * {@code InterruptException}) stops it too, since the thread is being asked to end.
+ *
  * <p>Immutable and thread-safe.
  */
 public final class RetryPolicy {
@@ -34,17 +72,25 @@ public final class RetryPolicy {
     public static final double DEFAULT_MULTIPLIER = 2.0;
     /** Longest wait between two attempts by default. */
     public static final Duration DEFAULT_MAX_DELAY = Duration.ofSeconds(5);
+    /** The exception types never retried by default: bad data, which fails the same way on every attempt. */
+    public static final Set<Class<? extends Throwable>> DEFAULT_NOT_RETRYABLE = Set.of(
+            SerializationException.class, JsonProcessingException.class, ClassCastException.class,
+            IllegalArgumentException.class, DateTimeParseException.class);
 
     private final int maxAttempts;
     private final Duration initialDelay;
     private final double multiplier;
     private final Duration maxDelay;
+    private final Set<Class<? extends Throwable>> notRetryable;
+    private final Set<Class<? extends Throwable>> retryOnly;
 
     private RetryPolicy(Builder builder) {
         this.maxAttempts = builder.maxAttempts;
         this.initialDelay = builder.initialDelay;
         this.multiplier = builder.multiplier;
         this.maxDelay = builder.maxDelay;
+        this.notRetryable = Set.copyOf(builder.notRetryable);
+        this.retryOnly = Set.copyOf(builder.retryOnly);
     }
 
     /**
@@ -111,6 +157,42 @@ public final class RetryPolicy {
     }
 
     /**
+     * The exception types never retried: a failure with one of them in its cause chain goes to the dead-letter
+     * topic after its first attempt.
+     *
+     * @return an unmodifiable set; {@link #DEFAULT_NOT_RETRYABLE} unless the builder changed it
+     */
+    public Set<Class<? extends Throwable>> notRetryable() {
+        return notRetryable;
+    }
+
+    /**
+     * The only exception types retried, if any were named: a failure without one of them in its cause chain goes
+     * to the dead-letter topic after its first attempt.
+     *
+     * @return an unmodifiable set; empty (the default) when every type not in {@link #notRetryable()} is retried
+     */
+    public Set<Class<? extends Throwable>> retryOnly() {
+        return retryOnly;
+    }
+
+    /**
+     * Whether a handler's failure is worth another attempt, if attempts are left: no exception of its cause
+     * chain is {@linkplain #notRetryable() not retryable}, and, when {@linkplain #retryOnly() only some types are
+     * retried}, one of them is in the chain.
+     *
+     * @param failure what the handler threw; not null
+     * @return true to retry it, false to send the record to the dead-letter topic now
+     */
+    public boolean isRetryable(Throwable failure) {
+        Objects.requireNonNull(failure, "failure");
+        if (FailureChain.containsAny(failure, notRetryable)) {
+            return false;
+        }
+        return retryOnly.isEmpty() || FailureChain.containsAny(failure, retryOnly);
+    }
+
+    /**
      * The wait after the given failed attempt, before the next one.
      *
      * @param failedAttempts how many attempts have failed so far, at least 1
@@ -128,7 +210,12 @@ public final class RetryPolicy {
     @Override
     public String toString() {
         return "RetryPolicy{maxAttempts=" + maxAttempts + ", initialDelay=" + initialDelay + ", multiplier="
-                + multiplier + ", maxDelay=" + maxDelay + "}";
+                + multiplier + ", maxDelay=" + maxDelay + ", notRetryable=" + names(notRetryable)
+                + (retryOnly.isEmpty() ? "" : ", retryOnly=" + names(retryOnly)) + "}";
+    }
+
+    private static String names(Set<Class<? extends Throwable>> types) {
+        return types.stream().map(Class::getSimpleName).sorted().toList().toString();
     }
 
     /**
@@ -140,8 +227,52 @@ public final class RetryPolicy {
         private Duration initialDelay = DEFAULT_INITIAL_DELAY;
         private double multiplier = DEFAULT_MULTIPLIER;
         private Duration maxDelay = DEFAULT_MAX_DELAY;
+        private final Set<Class<? extends Throwable>> notRetryable = new LinkedHashSet<>(DEFAULT_NOT_RETRYABLE);
+        private final Set<Class<? extends Throwable>> retryOnly = new LinkedHashSet<>();
 
         private Builder() {
+        }
+
+        /**
+         * Adds exception types that are never retried, to the {@linkplain #DEFAULT_NOT_RETRYABLE defaults} or
+         * whatever was added before; subclasses count too.
+         *
+         * @param types exception types, such as a business rule's own exception; none null
+         * @return this builder
+         */
+        @SafeVarargs
+        public final Builder notRetryable(Class<? extends Throwable>... types) {
+            for (Class<? extends Throwable> type : types) {
+                notRetryable.add(Objects.requireNonNull(type, "a not-retryable type"));
+            }
+            return this;
+        }
+
+        /**
+         * Removes every not-retryable type, the defaults included: then every failure is retried (unless
+         * {@link #retryOnly(Class[])} says otherwise), bad data too. Types added after this call count.
+         *
+         * @return this builder
+         */
+        public Builder clearNotRetryable() {
+            notRetryable.clear();
+            return this;
+        }
+
+        /**
+         * Retries only failures with one of these types (or a subclass) in their cause chain; every other failure
+         * goes to the dead-letter topic after its first attempt. Calling it again adds types. The not-retryable
+         * types still win.
+         *
+         * @param types the exception types worth retrying, such as {@code SQLTransientException}; none null
+         * @return this builder
+         */
+        @SafeVarargs
+        public final Builder retryOnly(Class<? extends Throwable>... types) {
+            for (Class<? extends Throwable> type : types) {
+                retryOnly.add(Objects.requireNonNull(type, "a retryable type"));
+            }
+            return this;
         }
 
         /**

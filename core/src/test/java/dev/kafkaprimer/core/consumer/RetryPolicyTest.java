@@ -1,10 +1,21 @@
 package dev.kafkaprimer.core.consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.SQLTransientException;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.concurrent.CompletionException;
+
+import org.apache.kafka.common.errors.SerializationException;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.junit.jupiter.api.Test;
 
@@ -45,6 +56,57 @@ class RetryPolicyTest {
                         .build()));
         assertMessage("was 0", assertThrows(IllegalArgumentException.class,
                 () -> RetryPolicy.defaults().delayAfter(0)));
+    }
+
+    @Test
+    void shouldNotRetryBadDataByDefaultWhereverItIsInTheCauseChain() throws Exception {
+        RetryPolicy retry = RetryPolicy.defaults();
+        // Bad data, thrown as it is or wrapped: the same on every attempt
+        assertFalse(retry.isRetryable(new IllegalArgumentException("amount must be positive")));
+        assertFalse(retry.isRetryable(new NumberFormatException("For input string: \"12,5\"")));
+        assertFalse(retry.isRetryable(new ClassCastException("String cannot be cast to Long")));
+        assertFalse(retry.isRetryable(new SerializationException("cannot read JSON")));
+        DateTimeParseException badDate = assertThrows(DateTimeParseException.class, () -> LocalDate.parse("3.12.2026"));
+        assertFalse(retry.isRetryable(badDate));
+        IOException badJson = assertThrows(IOException.class, () -> new ObjectMapper().readTree("{\"id\":"));
+        assertFalse(retry.isRetryable(new UncheckedIOException(badJson)));
+        assertFalse(retry.isRetryable(new CompletionException(new RuntimeException(new IllegalArgumentException()))));
+        // Anything else may pass: a plain IOException (the network), a lock, a timeout
+        assertTrue(retry.isRetryable(new UncheckedIOException(new IOException("connection reset"))));
+        assertTrue(retry.isRetryable(new IllegalStateException("locked")));
+        assertEquals(RetryPolicy.DEFAULT_NOT_RETRYABLE, retry.notRetryable());
+    }
+
+    @Test
+    void shouldRetryOnlyTheNamedTypesUnlessTheChainAlsoHoldsBadData() {
+        RetryPolicy retry = RetryPolicy.builder().retryOnly(SQLTransientException.class).build();
+        assertTrue(retry.isRetryable(new RuntimeException(new SQLTransientException("deadlock"))));
+        assertFalse(retry.isRetryable(new IllegalStateException("locked")));
+        assertFalse(retry.isRetryable(new SQLTransientException("deadlock", new IllegalArgumentException("bad"))),
+                "a not-retryable type wins");
+    }
+
+    @Test
+    void shouldAddAndClearNotRetryableTypes() {
+        class InsufficientFundsException extends Exception {
+        }
+        RetryPolicy added = RetryPolicy.builder().notRetryable(InsufficientFundsException.class).build();
+        assertFalse(added.isRetryable(new InsufficientFundsException()));
+        assertFalse(added.isRetryable(new IllegalArgumentException()), "the defaults stay");
+
+        RetryPolicy cleared = RetryPolicy.builder().clearNotRetryable().build();
+        assertTrue(cleared.isRetryable(new IllegalArgumentException()));
+        assertTrue(cleared.notRetryable().isEmpty());
+        assertTrue(cleared.toString().contains("notRetryable=[]"), cleared.toString());
+    }
+
+    @Test
+    void shouldEndTheSearchOnACauseChainThatLoops() {
+        RuntimeException first = new RuntimeException("first");
+        RuntimeException second = new RuntimeException("second", first);
+        first.initCause(second);
+        assertTrue(RetryPolicy.defaults().isRetryable(second));
+        assertFalse(RetryPolicy.builder().retryOnly(IOException.class).build().isRetryable(second));
     }
 
     private static void assertMessage(String expected, IllegalArgumentException error) {

@@ -88,11 +88,12 @@ final class BatchProcessor<K, V> implements PartitionProcessor {
                 attempts = 1;
             }
             Throwable cause = failure instanceof BatchFailedException pinpointed ? pinpointed.getCause() : failure;
-            if (cause instanceof StopProcessingException stop) {
+            StopProcessingException stop = FailureChain.find(cause, StopProcessingException.class);
+            if (stop != null) {
                 throw new ProcessingStoppedException(gathered.fetched(first), "the handler asked to stop", stop);
             }
-            if (!parts.retries().isLast(attempts)) {
-                String what = describe(gathered, first, failedIndex >= 0);
+            String what = describe(gathered, first, failedIndex >= 0);
+            if (!parts.retries().givesUp(attempts, what, cause)) {
                 if (!parts.retries().awaitNextAttempt(attempts, partition, what, cause)) {
                     return false;
                 }

@@ -1,7 +1,9 @@
 package dev.kafkaprimer.core.consumer.internal;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.errors.InterruptException;
 
+import dev.kafkaprimer.core.consumer.BatchFailedException;
 import dev.kafkaprimer.core.consumer.BatchHandler;
 import dev.kafkaprimer.core.consumer.ProcessingStoppedException;
 import dev.kafkaprimer.core.consumer.RecordHandler;
@@ -11,10 +13,12 @@ import dev.kafkaprimer.core.consumer.StopProcessingException;
  * One call of the application's handler, and what its exception means to the loop. Shared by every way the
  * loop calls a handler (one record on the loop thread, one on a worker, a batch), so that they agree:
  * <ul>
- *   <li>{@link StopProcessingException}: stop at this record; no retry, no dead letter;</li>
- *   <li>{@link InterruptedException}: stop as well, with the thread's interrupt flag set again, since the
- *       thread is being asked to end;</li>
- *   <li>any other {@code Exception}: a failure to retry, and after the last attempt to dead-letter;</li>
+ *   <li>{@link StopProcessingException}, thrown or anywhere in the cause chain: stop at this record; no retry, no
+ *       dead letter. (Not looked for inside a {@link BatchFailedException}: the batch processor reads that one,
+ *       since it stops at the failed record instead.)</li>
+ *   <li>{@link InterruptedException} or Kafka's {@code InterruptException}, thrown or in the chain: stop as
+ *       well, with the thread's interrupt flag set again, since the thread is being asked to end;</li>
+ *   <li>any other {@code Exception}: a failure, retried or dead-lettered as the {@code RetryPolicy} says;</li>
  *   <li>an {@code Error} is not caught: it stops the loop as any unexpected failure does.</li>
  * </ul>
  * Stateless; callable from any thread.
@@ -51,12 +55,17 @@ final class HandlerCall {
         try {
             call.run(input);
             return null;
-        } catch (StopProcessingException stop) {
-            throw new ProcessingStoppedException(stopAt, "the handler asked to stop", stop);
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-            throw new ProcessingStoppedException(stopAt, "the handler was interrupted", interrupted);
         } catch (Exception failure) {
+            if (FailureChain.find(failure, InterruptedException.class) != null
+                    || FailureChain.find(failure, InterruptException.class) != null) {
+                Thread.currentThread().interrupt();
+                throw new ProcessingStoppedException(stopAt, "the handler was interrupted", failure);
+            }
+            StopProcessingException stop = failure instanceof BatchFailedException
+                    ? null : FailureChain.find(failure, StopProcessingException.class);
+            if (stop != null) {
+                throw new ProcessingStoppedException(stopAt, "the handler asked to stop", stop);
+            }
             return failure;
         }
     }

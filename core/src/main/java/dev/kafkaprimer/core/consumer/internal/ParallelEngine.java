@@ -235,7 +235,7 @@ final class ParallelEngine<K, V> implements Engine {
             if (failure == null) {
                 return new Completion<>(item, Result.FINISHED, null);
             }
-            if (attempt < options.retry().maxAttempts()) {
+            if (!RetryBackoff.givesUp(options.retry(), attempt, item.toString(), failure)) {
                 return new Completion<>(item, Result.RETRY, failure);
             }
             deadLetters.publish(item.record(), failure);

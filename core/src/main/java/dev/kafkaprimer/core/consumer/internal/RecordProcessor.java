@@ -57,11 +57,11 @@ final class RecordProcessor<K, V> implements PartitionProcessor {
                 parts.offsets().finished(partition, record, 1);
                 return true;
             }
-            if (parts.retries().isLast(attempt)) {
+            String what = record.topic() + "-" + record.partition() + " offset " + record.offset();
+            if (parts.retries().givesUp(attempt, what, failure)) {
                 parts.deadLetter(record, failure);
                 return true;
             }
-            String what = record.topic() + "-" + record.partition() + " offset " + record.offset();
             if (!parts.retries().awaitNextAttempt(attempt, partition, what, failure)) {
                 return false;
             }

@@ -31,9 +31,29 @@ final class RetryBackoff {
         this.wait = wait;
     }
 
-    /** Whether attempt number {@code attempt} (from 1) was the last one the policy allows. */
-    boolean isLast(int attempt) {
-        return attempt >= policy.maxAttempts();
+    /**
+     * Whether the loop gives up on what failed after attempt number {@code attempt} (from 1): it was the last
+     * attempt the policy allows, or the failure is one the policy does not retry (logged here, as no retry
+     * follows to explain it).
+     *
+     * @param what    what failed, for the log, such as {@code orders-0 offset 41}
+     * @param failure why
+     */
+    boolean givesUp(int attempt, String what, Throwable failure) {
+        return givesUp(policy, attempt, what, failure);
+    }
+
+    /** {@link #givesUp(int, String, Throwable)} for the given policy: the parallel engine's rule too. */
+    static boolean givesUp(RetryPolicy policy, int attempt, String what, Throwable failure) {
+        if (attempt >= policy.maxAttempts()) {
+            return true;
+        }
+        if (!policy.isRetryable(failure)) {
+            LOG.warn("Attempt {} failed for {} with a failure that is not retried (RetryPolicy.notRetryable/"
+                    + "retryOnly): {}", attempt, what, failure.toString());
+            return true;
+        }
+        return false;
     }
 
     /**
