@@ -438,11 +438,14 @@ public final class CommitLoop<K, V> implements Runnable, AutoCloseable {
 
     /**
      * Replays: moves every partition this member owns to its oldest stored record. Applied on the loop thread
-     * before its next poll; finished work is committed first, and from then on the committed offset follows
-     * the replay, moving back.
+     * before its next poll: finished work is committed first, then the new positions are committed too (the
+     * committed offset moves back), and only then does the future complete. So a restart, or the partition's
+     * next owner, resumes at the new position even if no record was handled since: the replay is not lost,
+     * and a skip with {@link #seekToEnd()} is not undone.
      *
-     * @return the new positions (offsets of the next record to read) per owned partition, when applied;
-     *         fails if the loop stops first
+     * @return the new positions (offsets of the next record to read) per owned partition, once applied and
+     *         committed; fails if the loop stops first, or if the commit of the new positions failed (the
+     *         consumer has moved, but a restart may resume at the offset committed before)
      */
     public CompletableFuture<Map<TopicPartition, Long>> seekToBeginning() {
         return submit(SeekRequest.to(SeekRequest.Target.BEGINNING, null));

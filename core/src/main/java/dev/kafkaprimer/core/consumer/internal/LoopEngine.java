@@ -1,6 +1,7 @@
 package dev.kafkaprimer.core.consumer.internal;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.function.Function;
 
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -139,9 +140,11 @@ final class LoopEngine<K, V> implements Engine {
         while ((request = control.nextSeek()) != null) {
             try {
                 var partitions = consumer.assignment();
-                // Commit what is finished first: the seek itself commits nothing, later records do.
+                // Commit what is finished first, then the new positions, so that a restart resumes there.
                 offsets.commitNow(partitions);
-                request.result().complete(request.applyTo(consumer, partitions));
+                Map<TopicPartition, Long> positions = request.applyTo(consumer, partitions);
+                offsets.commitPositions(positions);
+                request.result().complete(positions);
             } catch (RuntimeException e) {
                 request.result().completeExceptionally(e);
                 throw e;

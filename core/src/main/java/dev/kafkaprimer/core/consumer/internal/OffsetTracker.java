@@ -104,6 +104,27 @@ final class OffsetTracker {
     }
 
     /**
+     * Commits {@code positions} as they are, where a seek has just put them: back for a replay, forward for a
+     * skip. Without this, the committed offset would move only with the next finished record, and a restart
+     * before one would resume at the old offset: a skip of 10,000 records would be undone, a replay lost.
+     * Waits for the broker, as {@code commitSync} does; unlike the routine commits, a failure is thrown, so
+     * that the seek's caller learns the new position is not stored.
+     */
+    void commitPositions(Map<TopicPartition, Long> positions) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        positions.forEach((partition, next) -> {
+            Position position = finished.computeIfAbsent(partition, unused -> new Position());
+            position.next = next;
+            position.leaderEpoch = Optional.empty();
+            offsets.put(partition, new OffsetAndMetadata(next));
+        });
+        if (!offsets.isEmpty()) {
+            consumer.commitSync(offsets);
+            remember(offsets);
+        }
+    }
+
+    /**
      * The final commit, before the consumer closes. {@code close()} woke the consumer up to stop the loop; if
      * that wake-up is still pending, it surfaces here once, and the commit is simply made again.
      */

@@ -349,6 +349,8 @@ final class ParallelEngine<K, V> implements Engine {
                 Map<TopicPartition, Long> positions = request.applyTo(consumer, partitions);
                 forget(partitions);
                 partitions.forEach(partition -> windows.put(partition, new PartitionWindow(partition)));
+                // So that a restart resumes at the new positions, not at the last commit before the seek.
+                offsets.commitPositions(positions);
                 request.result().complete(positions);
             } catch (RuntimeException e) {
                 request.result().completeExceptionally(e);
