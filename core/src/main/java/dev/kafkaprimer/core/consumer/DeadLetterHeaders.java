@@ -20,7 +20,16 @@ import org.apache.kafka.common.header.Headers;
  * kafka-primer.dlt.original-timestamp  1764067200000   (milliseconds since the epoch)
  * kafka-primer.dlt.exception-class     org.apache.kafka.common.errors.SerializationException
  * kafka-primer.dlt.exception-message   cannot read JSON from topic orders as ... (absent if it had none)
+ * kafka-primer.dlt.root-cause-class    com.fasterxml.jackson.core.JsonParseException
+ * kafka-primer.dlt.stack-trace         org.apache.kafka...SerializationException: cannot read ...\n\tat ...
+ * kafka-primer.dlt.consumer-group      billing
+ * kafka-primer.dlt.attempts            3   (handler calls; 0 for a record that could not be read)
+ * kafka-primer.dlt.first-failure       1764067200123   (milliseconds since the epoch)
+ * kafka-primer.dlt.last-failure        1764067200731
  * </pre>
+ *
+ * <p>The dead letter's key, value and timestamp are the original record's, byte for byte, and so are its own
+ * headers, which come first: a header the application set is still there for whoever replays it.
  *
  * <p>Thread-safe (constants and a stateless method).
  */
@@ -41,6 +50,33 @@ public final class DeadLetterHeaders {
     public static final String EXCEPTION_CLASS = "kafka-primer.dlt.exception-class";
     /** The failure's message; the header is left out when the exception had no message. */
     public static final String EXCEPTION_MESSAGE = "kafka-primer.dlt.exception-message";
+    /**
+     * The class of the last exception in the failure's cause chain: what really went wrong when the handler
+     * wrapped it (a {@code RuntimeException} around an {@code SQLException}); the failure's own class if it has
+     * no cause.
+     */
+    public static final String ROOT_CAUSE_CLASS = "kafka-primer.dlt.root-cause-class";
+    /**
+     * The failure's stack trace with its causes ({@code Caused by: ...}), in {@code printStackTrace}'s form but
+     * with only the first 8 frames of each exception, so that the causes fit below a deep framework stack; cut
+     * to at most {@value #MAX_STACK_TRACE_CHARS} characters (the cut ends in {@code ...}), so that no trace can
+     * make the dead letter too large for the topic.
+     */
+    public static final String STACK_TRACE = "kafka-primer.dlt.stack-trace";
+    /** The consumer group that gave up on the record. */
+    public static final String CONSUMER_GROUP = "kafka-primer.dlt.consumer-group";
+    /**
+     * How many times the handler was called for the record, in decimal: the retry policy's maximum, fewer for a
+     * failure that is not retried, 0 for a record whose key or value could not be read.
+     */
+    public static final String ATTEMPTS = "kafka-primer.dlt.attempts";
+    /** When the first attempt failed (or the record could not be read), milliseconds since the epoch. */
+    public static final String FIRST_FAILURE = "kafka-primer.dlt.first-failure";
+    /** When the last attempt failed, milliseconds since the epoch. */
+    public static final String LAST_FAILURE = "kafka-primer.dlt.last-failure";
+
+    /** The longest {@link #STACK_TRACE}, in characters. */
+    public static final int MAX_STACK_TRACE_CHARS = 4096;
 
     private DeadLetterHeaders() {
     }

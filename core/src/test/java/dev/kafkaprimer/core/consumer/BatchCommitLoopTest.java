@@ -132,7 +132,10 @@ class BatchCommitLoopTest extends BrokerClientsPerTest {
                 DeadLetterHeaders.ORIGINAL_OFFSET, "4",
                 DeadLetterHeaders.ORIGINAL_TIMESTAMP, Long.toString(sent.get(4).timestamp()),
                 DeadLetterHeaders.EXCEPTION_CLASS, IOException.class.getName(),
-                DeadLetterHeaders.EXCEPTION_MESSAGE, "no stock for order-4"), deadLetterHeaders(letter));
+                DeadLetterHeaders.EXCEPTION_MESSAGE, "no stock for order-4",
+                DeadLetterHeaders.ROOT_CAUSE_CLASS, IOException.class.getName(),
+                DeadLetterHeaders.CONSUMER_GROUP, group,
+                DeadLetterHeaders.ATTEMPTS, "2"), BrokerClients.stableDeadLetterHeaders(letter));
     }
 
     @Test

@@ -102,9 +102,19 @@ public final class BrokerClients implements AutoCloseable {
         Map<String, String> headers = new HashMap<>();
         for (String name : List.of(DeadLetterHeaders.ORIGINAL_TOPIC, DeadLetterHeaders.ORIGINAL_PARTITION,
                 DeadLetterHeaders.ORIGINAL_OFFSET, DeadLetterHeaders.ORIGINAL_TIMESTAMP,
-                DeadLetterHeaders.EXCEPTION_CLASS, DeadLetterHeaders.EXCEPTION_MESSAGE)) {
+                DeadLetterHeaders.EXCEPTION_CLASS, DeadLetterHeaders.EXCEPTION_MESSAGE,
+                DeadLetterHeaders.ROOT_CAUSE_CLASS, DeadLetterHeaders.STACK_TRACE, DeadLetterHeaders.CONSUMER_GROUP,
+                DeadLetterHeaders.ATTEMPTS, DeadLetterHeaders.FIRST_FAILURE, DeadLetterHeaders.LAST_FAILURE)) {
             DeadLetterHeaders.read(letter.headers(), name).ifPresent(value -> headers.put(name, value));
         }
+        return headers;
+    }
+
+    /** {@link #deadLetterHeaders}, without those that differ from run to run: the stack trace and the times. */
+    public static Map<String, String> stableDeadLetterHeaders(ConsumerRecord<byte[], byte[]> letter) {
+        Map<String, String> headers = deadLetterHeaders(letter);
+        headers.keySet().removeAll(List.of(DeadLetterHeaders.STACK_TRACE, DeadLetterHeaders.FIRST_FAILURE,
+                DeadLetterHeaders.LAST_FAILURE));
         return headers;
     }
 

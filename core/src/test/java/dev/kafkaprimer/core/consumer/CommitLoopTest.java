@@ -246,7 +246,10 @@ class CommitLoopTest extends BrokerClientsPerTest {
                 DeadLetterHeaders.ORIGINAL_OFFSET, "1",
                 DeadLetterHeaders.ORIGINAL_TIMESTAMP, Long.toString(bSent.timestamp()),
                 DeadLetterHeaders.EXCEPTION_CLASS, IllegalStateException.class.getName(),
-                DeadLetterHeaders.EXCEPTION_MESSAGE, "no customer with id 42"), deadLetterHeaders(letter));
+                DeadLetterHeaders.EXCEPTION_MESSAGE, "no customer with id 42",
+                DeadLetterHeaders.ROOT_CAUSE_CLASS, IllegalStateException.class.getName(),
+                DeadLetterHeaders.CONSUMER_GROUP, group,
+                DeadLetterHeaders.ATTEMPTS, "3"), BrokerClients.stableDeadLetterHeaders(letter));
     }
 
     @Test

@@ -37,7 +37,8 @@ public class DeadLetterReport {
                     System.out.println(header(letter, DeadLetterHeaders.ORIGINAL_TOPIC)
                             + " partition " + header(letter, DeadLetterHeaders.ORIGINAL_PARTITION)
                             + " offset " + header(letter, DeadLetterHeaders.ORIGINAL_OFFSET)
-                            + ", key " + letter.key() + ": " + header(letter, DeadLetterHeaders.EXCEPTION_CLASS)
+                            + ", key " + letter.key() + ", " + header(letter, DeadLetterHeaders.ATTEMPTS)
+                            + " attempt(s): " + header(letter, DeadLetterHeaders.EXCEPTION_CLASS)
                             + ": " + header(letter, DeadLetterHeaders.EXCEPTION_MESSAGE));
                 }
             }

@@ -113,7 +113,7 @@ class ReadmeProgramsTest {
 
         // And the README's report names the dead letter's origin and the reason
         String report = runToEnd(DeadLetterReport.class, kafka.bootstrapServers(), topic + ".DLT");
-        assertTrue(report.matches("(?s).*" + Pattern.quote(topic) + " partition \\d offset 0, key order-2: "
+        assertTrue(report.matches("(?s).*" + Pattern.quote(topic) + " partition \\d offset 0, key order-2, 3 attempt\\(s\\): "
                 + "java\\.lang\\.IllegalStateException: nothing to bill for order-2.*"), report);
     }
 

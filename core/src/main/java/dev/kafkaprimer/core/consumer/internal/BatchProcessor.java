@@ -48,7 +48,7 @@ final class BatchProcessor<K, V> implements PartitionProcessor {
                 if (!handle(partition, gathered) || !parts.mayGoOn(partition)) {
                     return;
                 }
-                parts.deadLetter(record, poisonPill);
+                parts.deadLetter(record, poisonPill, DeadLetterPublisher.History.unreadable());
                 gathered = new Gathered<>();
                 continue;
             }
@@ -68,6 +68,7 @@ final class BatchProcessor<K, V> implements PartitionProcessor {
     private boolean handle(TopicPartition partition, Gathered<K, V> gathered) {
         int first = 0;      // the first record not finished yet: the next batch starts here
         int attempts = 0;   // attempts at batches starting with that record
+        long firstFailure = 0;  // when the first of those attempts failed
         while (first < gathered.size()) {
             if (!parts.mayGoOn(partition)) {
                 return false;
@@ -87,6 +88,9 @@ final class BatchProcessor<K, V> implements PartitionProcessor {
                 first += failedIndex;
                 attempts = 1;
             }
+            if (attempts == 1) {
+                firstFailure = System.currentTimeMillis();
+            }
             Throwable cause = failure instanceof BatchFailedException pinpointed ? pinpointed.getCause() : failure;
             StopProcessingException stop = FailureChain.find(cause, StopProcessingException.class);
             if (stop != null) {
@@ -99,14 +103,15 @@ final class BatchProcessor<K, V> implements PartitionProcessor {
                 }
             } else if (failedIndex >= 0) {
                 // Only the failed record is given up on; the records after it go on as a new batch.
-                parts.deadLetter(gathered.fetched(first), cause);
+                parts.deadLetter(gathered.fetched(first), cause,
+                        new DeadLetterPublisher.History(attempts, firstFailure));
                 first++;
                 attempts = 0;
             } else {
-                // The handler did not say which record failed: every record of the batch is given up on.
-                for (int i = first; i < gathered.size(); i++) {
-                    parts.deadLetter(gathered.fetched(i), cause);
-                }
+                // The handler did not say which record failed: every record of the batch is given up on, in one
+                // round trip to the dead-letter topic.
+                parts.deadLetterAll(partition, gathered.fetchedFrom(first), cause,
+                        new DeadLetterPublisher.History(attempts, firstFailure));
                 return true;
             }
         }
@@ -164,6 +169,11 @@ final class BatchProcessor<K, V> implements PartitionProcessor {
 
         ConsumerRecord<byte[], byte[]> fetched(int index) {
             return fetched.get(index);
+        }
+
+        /** The records from {@code first} on, as fetched. */
+        List<ConsumerRecord<byte[], byte[]>> fetchedFrom(int first) {
+            return fetched.subList(first, fetched.size());
         }
 
         /** The records from {@code first} on, as the handler gets them: an unmodifiable copy it may keep. */

@@ -1,5 +1,6 @@
 package dev.kafkaprimer.core.consumer.internal;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -7,8 +8,10 @@ import java.util.Set;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.GroupProtocol;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import dev.kafkaprimer.core.consumer.CommitLoop;
 import dev.kafkaprimer.core.consumer.ConsumerOptions;
@@ -72,5 +75,20 @@ final class ClientProperties {
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeoutMs);
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
         return props;
+    }
+
+    /**
+     * Opens the loop's consumer, bytes in and bytes out (keys and values are read per record in the loop, so
+     * that one unreadable record becomes a dead letter instead of an exception from {@code poll()} that would
+     * block its partition). Made after the dead-letter producer, so a bad setting of either fails the loop at
+     * its start; if the consumer cannot be made, the producer already made is closed, not leaked.
+     */
+    static KafkaConsumer<byte[], byte[]> openConsumer(ConsumerOptions options, DeadLetterPublisher deadLetters) {
+        try {
+            return new KafkaConsumer<>(consumer(options), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        } catch (RuntimeException e) {
+            deadLetters.close(Duration.ZERO);
+            throw e;
+        }
     }
 }

@@ -2,7 +2,10 @@ package dev.kafkaprimer.core.consumer.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -10,6 +13,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -22,36 +26,88 @@ import dev.kafkaprimer.core.consumer.ProcessingStoppedException;
 
 /**
  * Writes records the loop gives up on to their dead-letter topic and waits for the acknowledgement. The
- * producer is created on first use, so a loop that never dead-letters never opens it. Thread-safe: a loop with
- * worker threads writes from each of them (Kafka's producer is thread-safe).
+ * producer is created with the publisher, when the loop starts, so that a bad setting fails the loop at once
+ * rather than at its first failure. Thread-safe: a loop with worker threads writes from each of them (Kafka's
+ * producer is thread-safe).
+ *
+ * <p>A dead letter is the original record, byte for byte: key, value, headers and timestamp, with the
+ * {@link DeadLetterHeaders} added after the original headers. Keeping the timestamp means that the topic's
+ * time-based retention counts from when the record was first written, not from when it failed: give the
+ * dead-letter topic a retention longer than the time records may wait before they fail.
  */
 final class DeadLetterPublisher {
 
+    /** The attempts at a record and when the first failed; {@code attempts} is 0 for a record not readable. */
+    record History(int attempts, long firstFailureMillis) {
+
+        /** A record whose bytes could not be read: the handler never saw it. */
+        static History unreadable() {
+            return new History(0, System.currentTimeMillis());
+        }
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterPublisher.class);
+    /** Frames kept of each exception in a dead letter's stack trace: where it was thrown, not the whole stack. */
+    static final int FRAMES_PER_EXCEPTION = 8;
 
     private final ConsumerOptions options;
-    private Producer<byte[], byte[]> producer;
+    private final Producer<byte[], byte[]> producer;
 
     DeadLetterPublisher(ConsumerOptions options) {
         this.options = options;
+        this.producer = new KafkaProducer<>(ClientProperties.deadLetterProducer(options),
+                new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     /**
-     * Writes {@code record}'s key and value bytes, its headers and the {@link DeadLetterHeaders} to its
-     * dead-letter topic, and returns once the write is acknowledged by all in-sync replicas.
+     * Writes {@code record} as a dead letter, with {@code failure} and {@code history} in its headers, and
+     * returns once the write is acknowledged by all in-sync replicas.
      *
      * @throws ProcessingStoppedException if the write failed or was not acknowledged in time
      */
-    void publish(ConsumerRecord<byte[], byte[]> record, Throwable failure) {
+    void publish(ConsumerRecord<byte[], byte[]> record, Throwable failure, History history) {
+        publishAll(List.of(record), failure, history);
+    }
+
+    /**
+     * Writes every record of {@code records} as a dead letter with the same {@code failure}: all are sent first,
+     * then their acknowledgements are awaited, within one {@code deadLetterTimeout} for all, so that a batch of
+     * 500 costs one round trip, not 500.
+     *
+     * @throws ProcessingStoppedException naming the first record whose write failed or was not acknowledged
+     */
+    void publishAll(List<ConsumerRecord<byte[], byte[]>> records, Throwable failure, History history) {
+        long deadline = System.nanoTime() + options.deadLetterTimeout().toNanos();
+        String group = options.groupId();
+        String stackTrace = stackTrace(failure);
+        List<Future<RecordMetadata>> sent = new ArrayList<>(records.size());
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            String topic = topicFor(record, failure);
+            try {
+                sent.add(producer.send(letter(topic, record, failure, stackTrace, group, history)));
+            } catch (KafkaException e) {
+                throw new ProcessingStoppedException(record, "could not write it to dead-letter topic " + topic, e);
+            }
+        }
+        for (int i = 0; i < records.size(); i++) {
+            await(records.get(i), sent.get(i), deadline, failure);
+        }
+    }
+
+    private String topicFor(ConsumerRecord<byte[], byte[]> record, Throwable failure) {
         String topic = options.deadLetterTopicFor(record.topic());
         if (topic == null || topic.isBlank() || topic.equals(record.topic())) {
             throw new ProcessingStoppedException(record, "the dead-letter topic name for " + record.topic()
                     + " is '" + topic + "'; it must be another, valid topic", failure);
         }
-        long deadline = System.nanoTime() + options.deadLetterTimeout().toNanos();
+        return topic;
+    }
+
+    private void await(ConsumerRecord<byte[], byte[]> record, Future<RecordMetadata> sent, long deadline,
+                       Throwable failure) {
+        String topic = options.deadLetterTopicFor(record.topic());
         try {
-            var sent = producer().send(letter(topic, record, failure));
-            var metadata = sent.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            RecordMetadata metadata = sent.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             LOG.warn("Dead-lettered {}-{} offset {} to {}-{} offset {} after {}", record.topic(),
                     record.partition(), record.offset(), topic, metadata.partition(), metadata.offset(),
                     failure.toString());
@@ -65,29 +121,19 @@ final class DeadLetterPublisher {
             Thread.currentThread().interrupt();
             throw new ProcessingStoppedException(record, "interrupted while writing it to dead-letter topic "
                     + topic, e);
-        } catch (KafkaException e) {
-            throw new ProcessingStoppedException(record, "could not write it to dead-letter topic " + topic, e);
         }
     }
 
-    synchronized void close(Duration timeout) {
-        if (producer != null) {
-            producer.close(timeout);
-        }
-    }
-
-    private synchronized Producer<byte[], byte[]> producer() {
-        if (producer == null) {
-            producer = new KafkaProducer<>(ClientProperties.deadLetterProducer(options),
-                    new ByteArraySerializer(), new ByteArraySerializer());
-        }
-        return producer;
+    void close(Duration timeout) {
+        producer.close(timeout);
     }
 
     private static ProducerRecord<byte[], byte[]> letter(String topic, ConsumerRecord<byte[], byte[]> record,
-                                                         Throwable failure) {
-        // No partition and no timestamp: the producer picks the partition from the key, and stamps the time.
-        ProducerRecord<byte[], byte[]> letter = new ProducerRecord<>(topic, record.key(), record.value());
+                                                         Throwable failure, String stackTrace, String group,
+                                                         History history) {
+        // No partition: the producer picks it from the key. The original timestamp, as the original headers.
+        ProducerRecord<byte[], byte[]> letter = new ProducerRecord<>(topic, null, record.timestamp(),
+                record.key(), record.value());
         Headers headers = letter.headers();
         record.headers().forEach(headers::add);
         add(headers, DeadLetterHeaders.ORIGINAL_TOPIC, record.topic());
@@ -98,7 +144,34 @@ final class DeadLetterPublisher {
         if (failure.getMessage() != null) {
             add(headers, DeadLetterHeaders.EXCEPTION_MESSAGE, failure.getMessage());
         }
+        add(headers, DeadLetterHeaders.ROOT_CAUSE_CLASS, FailureChain.root(failure).getClass().getName());
+        add(headers, DeadLetterHeaders.STACK_TRACE, stackTrace);
+        add(headers, DeadLetterHeaders.CONSUMER_GROUP, group);
+        add(headers, DeadLetterHeaders.ATTEMPTS, Integer.toString(history.attempts()));
+        add(headers, DeadLetterHeaders.FIRST_FAILURE, Long.toString(history.firstFailureMillis()));
+        add(headers, DeadLetterHeaders.LAST_FAILURE, Long.toString(System.currentTimeMillis()));
         return letter;
+    }
+
+    /**
+     * The failure and each of its causes, as {@code printStackTrace} names them, each with its first
+     * {@value #FRAMES_PER_EXCEPTION} frames only, so that the causes (what really went wrong) fit in the bound
+     * even below a deep framework stack; then cut to the header's bound.
+     */
+    static String stackTrace(Throwable failure) {
+        StringBuilder trace = new StringBuilder();
+        for (Throwable link : FailureChain.links(failure)) {
+            trace.append(link == failure ? "" : "Caused by: ").append(link).append('\n');
+            StackTraceElement[] frames = link.getStackTrace();
+            for (int i = 0; i < Math.min(FRAMES_PER_EXCEPTION, frames.length); i++) {
+                trace.append("\tat ").append(frames[i]).append('\n');
+            }
+            if (frames.length > FRAMES_PER_EXCEPTION) {
+                trace.append("\t... ").append(frames.length - FRAMES_PER_EXCEPTION).append(" more\n");
+            }
+        }
+        int max = DeadLetterHeaders.MAX_STACK_TRACE_CHARS;
+        return trace.length() <= max ? trace.toString() : trace.substring(0, max - 3) + "...";
     }
 
     private static void add(Headers headers, String name, String value) {

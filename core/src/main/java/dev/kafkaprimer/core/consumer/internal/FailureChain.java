@@ -58,8 +58,19 @@ public final class FailureChain {
         return false;
     }
 
+    /**
+     * The last exception of {@code failure}'s chain: the root cause, or {@code failure} itself if it has none.
+     *
+     * @param failure the exception to look through; not null
+     * @return the root cause
+     */
+    public static Throwable root(Throwable failure) {
+        List<Throwable> links = links(failure);
+        return links.get(links.size() - 1);
+    }
+
     /** {@code failure} and its causes, in order, each once, at most {@link #MAX_DEPTH}. */
-    private static List<Throwable> links(Throwable failure) {
+    static List<Throwable> links(Throwable failure) {
         Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         List<Throwable> links = new ArrayList<>();
         for (Throwable link = failure; link != null && links.size() < MAX_DEPTH && seen.add(link);

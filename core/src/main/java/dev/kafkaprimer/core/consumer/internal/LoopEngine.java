@@ -52,13 +52,10 @@ final class LoopEngine<K, V> implements Engine {
         this.options = options;
         this.reader = reader;
         this.control = control;
-        // Bytes in, bytes out: keys and values are deserialized per record inside the loop, so that one unreadable
-        // record becomes a dead letter instead of an exception from poll() that would block its partition.
-        this.consumer = new KafkaConsumer<>(ClientProperties.consumer(options),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.deadLetters = new DeadLetterPublisher(options);
+        this.consumer = ClientProperties.openConsumer(options, deadLetters);
         this.offsets = new OffsetTracker(consumer, options);
         this.ownership = new PartitionOwnership(consumer, offsets, control, options.rebalanceListener());
-        this.deadLetters = new DeadLetterPublisher(options);
         this.processor = processorFor.apply(new PartitionProcessor.Parts<>(reader,
                 deadLetters, new RetryBackoff(options.retry(), this::awaitRetry), offsets, this::mayGoOn));
     }

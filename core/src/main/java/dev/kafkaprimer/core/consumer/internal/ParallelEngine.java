@@ -100,12 +100,10 @@ final class ParallelEngine<K, V> implements Engine {
         this.reader = reader;
         this.handler = handler::handle;
         this.control = control;
-        // Bytes in, bytes out, as in the sequential loop: one unreadable record becomes a dead letter.
-        this.consumer = new KafkaConsumer<>(ClientProperties.consumer(options),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.deadLetters = new DeadLetterPublisher(options);
+        this.consumer = ClientProperties.openConsumer(options, deadLetters);
         this.offsets = new OffsetTracker(consumer, options);
         this.ownership = new PartitionOwnership(consumer, offsets, control, options.rebalanceListener());
-        this.deadLetters = new DeadLetterPublisher(options);
         this.lanes = new WorkLanes<>(options.ordering());
         this.workers = new WorkerPool<>(options.concurrency(), Thread.currentThread().getName(), this::attempt);
     }
@@ -228,7 +226,7 @@ final class ParallelEngine<K, V> implements Engine {
         try {
             if (item.unreadable() != null) {
                 // No retry can make these bytes readable: dead-letter them untouched, and move on.
-                deadLetters.publish(item.record(), item.unreadable());
+                deadLetters.publish(item.record(), item.unreadable(), DeadLetterPublisher.History.unreadable());
                 return new Completion<>(item, Result.FINISHED, null);
             }
             Exception failure = HandlerCall.attempt(handler, item.typed(), item.record());
@@ -238,7 +236,9 @@ final class ParallelEngine<K, V> implements Engine {
             if (!RetryBackoff.givesUp(options.retry(), attempt, item.toString(), failure)) {
                 return new Completion<>(item, Result.RETRY, failure);
             }
-            deadLetters.publish(item.record(), failure);
+            // The loop thread noted when the first attempt failed, unless this was the first.
+            long firstFailure = attempt == 1 ? System.currentTimeMillis() : item.firstFailureMillis();
+            deadLetters.publish(item.record(), failure, new DeadLetterPublisher.History(attempt, firstFailure));
             return new Completion<>(item, Result.FINISHED, null);
         } catch (ProcessingStoppedException stoppedOrDeadLetterFailed) {
             return new Completion<>(item, Result.STOP, stoppedOrDeadLetterFailed);
@@ -322,6 +322,9 @@ final class ParallelEngine<K, V> implements Engine {
             LOG.warn("Attempt {} failed for {}; not retried, as the loop is letting its partition go: its next "
                     + "reader handles it again: {}", item.attempts(), item, failure.toString());
             return;
+        }
+        if (item.attempts() == 1) {
+            item.firstFailedAt(System.currentTimeMillis());
         }
         Duration delay = options.retry().delayAfter(item.attempts());
         LOG.warn("Attempt {} of {} failed for {}, retrying in {} ms: {}", item.attempts(),

@@ -48,14 +48,27 @@ interface PartitionProcessor {
         }
 
         /**
-         * Writes {@code record} to its dead-letter topic, bytes untouched, with {@code failure} in the headers;
-         * once acknowledged, the record is finished.
+         * Writes {@code record} to its dead-letter topic, bytes untouched, with {@code failure} and
+         * {@code history} in the headers; once acknowledged, the record is finished.
          *
          * @throws ProcessingStoppedException if the write failed
          */
-        void deadLetter(ConsumerRecord<byte[], byte[]> record, Throwable failure) {
-            deadLetters.publish(record, failure);
+        void deadLetter(ConsumerRecord<byte[], byte[]> record, Throwable failure,
+                        DeadLetterPublisher.History history) {
+            deadLetters.publish(record, failure, history);
             offsets.finished(record);
+        }
+
+        /**
+         * Writes {@code records}, consecutive records of {@code partition} in offset order, to the dead-letter
+         * topic with the same {@code failure}, waiting once for all acknowledgements; then all are finished.
+         *
+         * @throws ProcessingStoppedException if a write failed: none of them counts as finished then
+         */
+        void deadLetterAll(TopicPartition partition, List<ConsumerRecord<byte[], byte[]>> records, Throwable failure,
+                           DeadLetterPublisher.History history) {
+            deadLetters.publishAll(records, failure, history);
+            offsets.finished(partition, records.get(records.size() - 1), records.size());
         }
     }
 }

@@ -48,18 +48,22 @@ final class RecordProcessor<K, V> implements PartitionProcessor {
             typed = parts.reader().deserialize(record);
         } catch (RuntimeException poisonPill) {
             // No retry can make these bytes readable: dead-letter them untouched, and move on.
-            parts.deadLetter(record, poisonPill);
+            parts.deadLetter(record, poisonPill, DeadLetterPublisher.History.unreadable());
             return true;
         }
+        long firstFailure = 0;
         for (int attempt = 1; ; attempt++) {
             Exception failure = HandlerCall.attempt(handler, typed, record);
             if (failure == null) {
                 parts.offsets().finished(partition, record, 1);
                 return true;
             }
+            if (attempt == 1) {
+                firstFailure = System.currentTimeMillis();
+            }
             String what = record.topic() + "-" + record.partition() + " offset " + record.offset();
             if (parts.retries().givesUp(attempt, what, failure)) {
-                parts.deadLetter(record, failure);
+                parts.deadLetter(record, failure, new DeadLetterPublisher.History(attempt, firstFailure));
                 return true;
             }
             if (!parts.retries().awaitNextAttempt(attempt, partition, what, failure)) {

@@ -20,6 +20,8 @@ final class WorkItem<K, V> {
     private int attempts;
     private boolean finished;
     private long retryAtNanos;
+    /** When the first attempt failed; set by the loop thread before it hands out the second attempt. */
+    private long firstFailureMillis;
 
     private WorkItem(ConsumerRecord<byte[], byte[]> record, ConsumerRecord<K, V> typed,
                      RuntimeException unreadable, PartitionWindow window) {
@@ -73,6 +75,14 @@ final class WorkItem<K, V> {
 
     void finish() {
         finished = true;
+    }
+
+    long firstFailureMillis() {
+        return firstFailureMillis;
+    }
+
+    void firstFailedAt(long millis) {
+        firstFailureMillis = millis;
     }
 
     long retryAtNanos() {
