@@ -16,7 +16,7 @@ class PrimerTest {
     void shouldListEveryExampleWhenRunWithoutArguments() {
         PrimerRun run = PrimerRun.of(Map.of());
         assertEquals(0, run.exitCode(), run::toString);
-        for (String name : new String[] {"hello", "keys", "groups", "offsets", "wallet", "cluster", "failover",
+        for (String name : new String[] {"hello", "keys", "groups", "offsets", "wallet", "dlt", "cluster", "failover",
                 "segments", "bench", "broker"}) {
             assertTrue(run.out().contains("  " + name + " "), name + " listed: " + run);
         }
@@ -28,7 +28,7 @@ class PrimerTest {
         assertEquals(2, run.exitCode(), run::toString);
         assertTrue(run.err().contains("unknown example 'helo'"), run::toString);
         assertTrue(run.err().contains(
-                "Valid names: hello, keys, groups, offsets, wallet, cluster, failover, segments, bench, broker"),
+                "Valid names: hello, keys, groups, offsets, wallet, dlt, cluster, failover, segments, bench, broker"),
                 run::toString);
     }
 

@@ -35,6 +35,13 @@ import org.apache.kafka.common.header.Headers;
  */
 public final class DeadLetterHeaders {
 
+    /** What every one of these headers' names starts with. */
+    public static final String PREFIX = "kafka-primer.dlt.";
+    /**
+     * Set on a record sent back from a dead-letter topic to its original topic ({@link DeadLetter#replay()}):
+     * which dead letter it is, such as {@code orders.DLT-0@3}. Not on dead letters themselves.
+     */
+    public static final String REPLAYED_FROM = "kafka-primer.dlt.replayed-from";
     /** The topic the record was read from. */
     public static final String ORIGINAL_TOPIC = "kafka-primer.dlt.original-topic";
     /** The partition it was read from, in decimal. */

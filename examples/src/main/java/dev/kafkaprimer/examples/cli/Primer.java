@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 import dev.kafkaprimer.examples.bench.BenchExample;
 import dev.kafkaprimer.examples.broker.BrokerExample;
 import dev.kafkaprimer.examples.cluster.ClusterExample;
+import dev.kafkaprimer.examples.dlt.DltExample;
 import dev.kafkaprimer.examples.failover.FailoverExample;
 import dev.kafkaprimer.examples.groups.GroupsExample;
 import dev.kafkaprimer.examples.hello.HelloExample;
@@ -36,6 +37,7 @@ public final class Primer {
             new GroupsExample(),
             new OffsetsExample(),
             new WalletExample(),
+            new DltExample(),
             new ClusterExample(),
             new FailoverExample(),
             new SegmentsExample(),
