@@ -75,6 +75,9 @@ import dev.kafkaprimer.core.json.JsonDeserializer;
  * forever. {@link #awaitAssignment(Duration)} waits until the member owns partitions, for tests and readiness
  * probes. A cluster lost later does not end the loop: the consumer keeps reconnecting, no records arrive, and
  * kafka-clients logs the connection failures (at WARN, through slf4j: add a logging backend to see them).
+ * Commits that time out meanwhile, or fail with another short-lived error, are logged and left pending: the
+ * next commit, after the next poll, includes them (the last commit before partitions go, or before the loop
+ * closes, keeps trying for 30 s). A seek that fails then fails only its own future.
  *
  * <p><b>Retry waits and the group.</b> A consumer that does not call {@code poll()} within
  * {@code max.poll.interval.ms} (5 minutes by default) is removed from its group. So the loop does not sleep

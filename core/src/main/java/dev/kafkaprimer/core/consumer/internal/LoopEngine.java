@@ -1,7 +1,7 @@
 package dev.kafkaprimer.core.consumer.internal;
 
 import java.time.Duration;
-import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -135,17 +135,10 @@ final class LoopEngine<K, V> implements Engine {
     private void applySeekRequests() {
         SeekRequest request;
         while ((request = control.nextSeek()) != null) {
-            try {
-                var partitions = consumer.assignment();
-                // Commit what is finished first, then the new positions, so that a restart resumes there.
-                offsets.commitNow(partitions);
-                Map<TopicPartition, Long> positions = request.applyTo(consumer, partitions);
-                offsets.commitPositions(positions);
-                request.result().complete(positions);
-            } catch (RuntimeException e) {
-                request.result().completeExceptionally(e);
-                throw e;
-            }
+            var partitions = Set.copyOf(consumer.assignment());
+            // Commit what is finished first; then the seek commits the new positions, so a restart resumes there.
+            offsets.commitOnce(partitions);
+            SeekSteps.apply(request, consumer, partitions, offsets, () -> { });
         }
     }
 

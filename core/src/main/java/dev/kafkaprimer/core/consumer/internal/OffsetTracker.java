@@ -1,5 +1,6 @@
 package dev.kafkaprimer.core.consumer.internal;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -12,6 +13,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,13 +25,16 @@ import dev.kafkaprimer.core.consumer.ConsumerOptions;
  * Remembers, per partition, the offset after the last finished record, and commits it as the
  * {@link CommitPolicy} says. Used on the loop thread only.
  *
- * <p>Commits that fail because the group is rebalancing, or because this member was already removed from it,
- * are logged and left pending: the next commit includes them, or the partition's next owner re-reads those
- * records (at least once). Any other commit failure is thrown.
+ * <p>Commits that fail because the group is rebalancing, because this member was already removed from it, or
+ * with a short-lived error (a timeout, a coordinator moving) are logged and left pending: the next commit
+ * includes them, or the partition's next owner re-reads those records (at least once). Any other commit
+ * failure (such as missing authorization) is thrown.
  */
 final class OffsetTracker {
 
     private static final Logger LOG = LoggerFactory.getLogger(OffsetTracker.class);
+    /** How long the last commit before partitions go keeps trying through short-lived failures. */
+    static final Duration LAST_CHANCE_DEADLINE = Duration.ofSeconds(30);
 
     private final Consumer<byte[], byte[]> consumer;
     private final CommitPolicy policy;
@@ -98,9 +103,17 @@ final class OffsetTracker {
         }
     }
 
-    /** Commits what was finished in {@code partitions} now, whatever the policy: they are revoked or rewound. */
+    /**
+     * Commits what was finished in {@code partitions} now, whatever the policy, trying once: before a seek,
+     * whose own commit of the new positions follows.
+     */
+    void commitOnce(Collection<TopicPartition> partitions) {
+        commitSync(partitions, false);
+    }
+
+    /** Commits what was finished in {@code partitions} now, whatever the policy: they are revoked or lost. */
     void commitNow(Collection<TopicPartition> partitions) {
-        commitSync(partitions);
+        commitSync(partitions, true);
     }
 
     /**
@@ -130,9 +143,9 @@ final class OffsetTracker {
      */
     void commitBeforeClose() {
         try {
-            commitSync(finished.keySet());
+            commitSync(finished.keySet(), true);
         } catch (WakeupException e) {
-            commitSync(finished.keySet());
+            commitSync(finished.keySet(), true);
         }
     }
 
@@ -142,22 +155,52 @@ final class OffsetTracker {
         committed.keySet().removeAll(partitions);
     }
 
-    /** Commits synchronously, waiting at most {@code default.api.timeout.ms} (a minute by default). */
+    /** A routine commit: one try; what fails stays pending for the next commit. */
     private void commitSync(Collection<TopicPartition> partitions) {
+        commitSync(partitions, false);
+    }
+
+    /**
+     * Commits synchronously, each try waiting at most {@code default.api.timeout.ms} (a minute by default).
+     *
+     * <p>A short-lived failure (the coordinator moving or not answering in time: a {@code RetriableException},
+     * {@code TimeoutException} included) must not end the loop: the offsets stay pending. A routine commit
+     * leaves them to the next commit, after the next poll; the last commit before partitions go
+     * ({@code lastChance}: revocation, seek, close) tries again until {@link #LAST_CHANCE_DEADLINE}, since no
+     * later commit of this member will include them. Either way a record whose offset is never committed is
+     * only processed again by the partition's next reader (at least once), never skipped.
+     */
+    private void commitSync(Collection<TopicPartition> partitions, boolean lastChance) {
         Map<TopicPartition, OffsetAndMetadata> pending = pending(partitions);
         if (pending.isEmpty()) {
             return;
         }
-        try {
-            consumer.commitSync(pending);
-            remember(pending);
-        } catch (RebalanceInProgressException e) {
-            // Routine with cooperative rebalancing: a member keeps processing the partitions it keeps while the
-            // group rebalances, and the broker takes no commits until that is over. The next commit retries.
-            LOG.info("Commit of {} waits for the rebalance in progress; left pending", pending);
-        } catch (CommitFailedException e) {
-            LOG.warn("Could not commit {}, left pending (a later commit includes them, or the partitions' next "
-                    + "owner reads those records again): {}", pending, e.toString());
+        long deadline = System.nanoTime() + LAST_CHANCE_DEADLINE.toNanos();
+        for (int tries = 1; ; tries++) {
+            try {
+                consumer.commitSync(pending);
+                remember(pending);
+                return;
+            } catch (RebalanceInProgressException e) {
+                // Routine with cooperative rebalancing: a member keeps processing the partitions it keeps while
+                // the group rebalances, and the broker takes no commits until that is over. The next commit
+                // retries.
+                LOG.info("Commit of {} waits for the rebalance in progress; left pending", pending);
+                return;
+            } catch (CommitFailedException e) {
+                LOG.warn("Could not commit {}, left pending (a later commit includes them, or the partitions' next "
+                        + "owner reads those records again): {}", pending, e.toString());
+                return;
+            } catch (RetriableException e) {
+                if (!lastChance || System.nanoTime() - deadline > 0) {
+                    LOG.warn("Commit of {} failed after {} tr{} with a short-lived error, left pending ({}): {}",
+                            pending, tries, tries == 1 ? "y" : "ies", lastChance
+                                    ? "the partitions' next owner reads those records again"
+                                    : "the next commit retries it", e.toString());
+                    return;
+                }
+                LOG.info("Commit of {} failed with a short-lived error, trying again: {}", pending, e.toString());
+            }
         }
     }
 

@@ -344,21 +344,15 @@ final class ParallelEngine<K, V> implements Engine {
     private void applySeekRequests() {
         SeekRequest request;
         while ((request = control.nextSeek()) != null) {
-            try {
-                Set<TopicPartition> partitions = Set.copyOf(consumer.assignment());
-                // Finish what is being handled and commit what is finished before the position moves.
-                finishRunning(partitions);
-                offsets.commitNow(partitions);
-                Map<TopicPartition, Long> positions = request.applyTo(consumer, partitions);
+            Set<TopicPartition> partitions = Set.copyOf(consumer.assignment());
+            // Finish what is being handled and commit what is finished before the position moves.
+            finishRunning(partitions);
+            offsets.commitOnce(partitions);
+            SeekSteps.apply(request, consumer, partitions, offsets, () -> {
+                // What was fetched from the old positions is read again from the new ones, or not at all.
                 forget(partitions);
                 partitions.forEach(partition -> windows.put(partition, new PartitionWindow(partition)));
-                // So that a restart resumes at the new positions, not at the last commit before the seek.
-                offsets.commitPositions(positions);
-                request.result().complete(positions);
-            } catch (RuntimeException e) {
-                request.result().completeExceptionally(e);
-                throw e;
-            }
+            });
         }
     }
 
