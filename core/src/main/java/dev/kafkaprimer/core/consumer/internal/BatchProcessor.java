@@ -45,7 +45,11 @@ final class BatchProcessor<K, V> implements PartitionProcessor {
                 typed = parts.reader().deserialize(record);
             } catch (RuntimeException poisonPill) {
                 // The records before it first, so that every offset is finished in order.
-                if (!handle(partition, gathered) || !parts.mayGoOn(partition)) {
+                if (!handle(partition, gathered)) {
+                    return;   // it gave the rest back
+                }
+                if (!parts.mayGoOn(partition)) {
+                    parts.giveBack(partition, record.offset());
                     return;
                 }
                 parts.deadLetter(record, poisonPill, DeadLetterPublisher.History.unreadable());
@@ -61,8 +65,9 @@ final class BatchProcessor<K, V> implements PartitionProcessor {
      * Hands the gathered records over, then what is left of them after each failure, until every one is
      * finished: handled, or written to the dead-letter topic.
      *
-     * @return true when all are finished; false when the rest was given up unfinished because the partition
-     *         was revoked or the loop is closing (the partition's next reader will process it)
+     * @return true when all are finished; false when the rest was given up unfinished, and given back (read
+     *         again), because the partition was revoked, the loop is closing, or the group moved on without
+     *         this member
      * @throws ProcessingStoppedException if the handler asked to stop, or a dead-letter write failed
      */
     private boolean handle(TopicPartition partition, Gathered<K, V> gathered) {
@@ -71,6 +76,7 @@ final class BatchProcessor<K, V> implements PartitionProcessor {
         long firstFailure = 0;  // when the first of those attempts failed
         while (first < gathered.size()) {
             if (!parts.mayGoOn(partition)) {
+                parts.giveBack(partition, gathered.fetched(first).offset());
                 return false;
             }
             attempts++;
@@ -99,6 +105,7 @@ final class BatchProcessor<K, V> implements PartitionProcessor {
             String what = describe(gathered, first, failedIndex >= 0);
             if (!parts.retries().givesUp(attempts, what, cause)) {
                 if (!parts.retries().awaitNextAttempt(attempts, partition, what, cause)) {
+                    parts.giveBack(partition, gathered.fetched(first).offset());
                     return false;
                 }
             } else if (failedIndex >= 0) {

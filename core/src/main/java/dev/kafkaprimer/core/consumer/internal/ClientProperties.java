@@ -19,6 +19,9 @@ import dev.kafkaprimer.core.consumer.ConsumerOptions;
 /** The client settings a {@link CommitLoop} builds its consumer and its dead-letter producer with. */
 final class ClientProperties {
 
+    /** Kafka's default {@code max.poll.interval.ms}. */
+    private static final long DEFAULT_MAX_POLL_INTERVAL_MS = 300_000;
+
     /** Passed-through settings that must not reach the producer although it knows their names. */
     private static final Set<String> CONSUMER_ONLY = Set.of(
             ConsumerConfig.CLIENT_ID_CONFIG, ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG);
@@ -90,5 +93,11 @@ final class ClientProperties {
             deadLetters.close(Duration.ZERO);
             throw e;
         }
+    }
+
+    /** The loop consumer's {@code max.poll.interval.ms}: as set in the options, else Kafka's default (5 min). */
+    static long maxPollIntervalMs(ConsumerOptions options) {
+        Object value = consumer(options).get(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG);
+        return value == null ? DEFAULT_MAX_POLL_INTERVAL_MS : Long.parseLong(value.toString().trim());
     }
 }

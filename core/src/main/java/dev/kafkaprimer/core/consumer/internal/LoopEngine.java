@@ -2,6 +2,7 @@ package dev.kafkaprimer.core.consumer.internal;
 
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -9,8 +10,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.Deserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.kafkaprimer.core.consumer.BatchHandler;
 import dev.kafkaprimer.core.consumer.CommitLoop;
@@ -26,6 +27,8 @@ import dev.kafkaprimer.core.consumer.RecordHandler;
  */
 final class LoopEngine<K, V> implements Engine {
 
+    private static final Logger LOG = LoggerFactory.getLogger(LoopEngine.class);
+
     private final ConsumerOptions options;
     private final RecordDeserializer<K, V> reader;
     private final LoopControl control;
@@ -34,6 +37,8 @@ final class LoopEngine<K, V> implements Engine {
     private final PartitionOwnership ownership;
     private final DeadLetterPublisher deadLetters;
     private final PartitionProcessor processor;
+    private final long maxPollIntervalNanos;
+    private long lastPollNanos = System.nanoTime();
 
     /** A loop that hands each record to {@code handler} by itself. */
     static <K, V> LoopEngine<K, V> oneByOne(ConsumerOptions options, RecordDeserializer<K, V> reader,
@@ -56,8 +61,9 @@ final class LoopEngine<K, V> implements Engine {
         this.consumer = ClientProperties.openConsumer(options, deadLetters);
         this.offsets = new OffsetTracker(consumer, options);
         this.ownership = new PartitionOwnership(consumer, offsets, control, options.rebalanceListener());
-        this.processor = processorFor.apply(new PartitionProcessor.Parts<>(reader,
-                deadLetters, new RetryBackoff(options.retry(), this::awaitRetry), offsets, this::mayGoOn));
+        this.processor = processorFor.apply(new PartitionProcessor.Parts<>(reader, deadLetters,
+                new RetryBackoff(options.retry(), this::awaitRetry), offsets, this::mayGoOn, this::giveBack));
+        this.maxPollIntervalNanos = TimeUnit.MILLISECONDS.toNanos(ClientProperties.maxPollIntervalMs(options));
     }
 
     /** Makes a blocking consumer call on the loop thread throw {@link WakeupException}. Any thread. */
@@ -75,7 +81,7 @@ final class LoopEngine<K, V> implements Engine {
             options.subscribe(consumer, ownership);
             while (!control.isClosing()) {
                 applySeekRequests();
-                processAll(consumer.poll(options.pollTimeout()));
+                processAll(poll(options.pollTimeout()));
                 offsets.afterPoll();
             }
         } catch (WakeupException e) {
@@ -103,10 +109,44 @@ final class LoopEngine<K, V> implements Engine {
         }
     }
 
-    /** Checked before each record (or batch): the loop is not closing and still owns {@code partition}. */
+    /** Polls, noting when: {@code max.poll.interval.ms} counts from the last call. */
+    private ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
+        offsets.polled();
+        lastPollNanos = System.nanoTime();
+        return consumer.poll(timeout);
+    }
+
+    /**
+     * Checked before each record (or batch): the loop is not closing, still owns {@code partition}, and is
+     * still a member of the group. A rebalance inside a retry wait may have taken the partition: its new owner
+     * reads the rest. And a member that has not polled for {@code max.poll.interval.ms} has been removed from
+     * the group (its client leaves by itself), as has one whose commit the group refused: its partitions may
+     * have a new owner already, who will handle the same records. So it hands out nothing more, and polls to
+     * rejoin; what it gave up is read again from the committed offsets.
+     */
     private boolean mayGoOn(TopicPartition partition) {
-        // A rebalance inside a retry wait may have taken the partition: its new owner reads the rest.
-        return !control.isClosing() && ownership.owns(partition);
+        if (control.isClosing() || !ownership.owns(partition) || offsets.mustPollAgain()) {
+            return false;
+        }
+        if (System.nanoTime() - lastPollNanos > maxPollIntervalNanos) {
+            LOG.warn("No poll for more than max.poll.interval.ms ({} ms): the group has removed this member. Not "
+                    + "handling the rest of what it fetched; polling to rejoin (those records are read again "
+                    + "from the committed offset). Handle fewer records per poll (maxPollRecords) or raise "
+                    + "max.poll.interval.ms", maxPollIntervalNanos / 1_000_000);
+            offsets.requirePoll();
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * {@code partition}'s records from {@code offset} on were fetched but not handled: rewinds to them, so that
+     * a partition this member keeps does not skip them. One it no longer has is read by its next owner.
+     */
+    private void giveBack(TopicPartition partition, long offset) {
+        if (!control.isClosing() && consumer.assignment().contains(partition)) {
+            consumer.seek(partition, offset);
+        }
     }
 
     /**
@@ -120,7 +160,7 @@ final class LoopEngine<K, V> implements Engine {
         try {
             long left;
             while (!control.isClosing() && ownership.owns(partition) && (left = deadline - System.nanoTime()) > 0) {
-                ConsumerRecords<byte[], byte[]> unexpected = consumer.poll(Duration.ofNanos(left));
+                ConsumerRecords<byte[], byte[]> unexpected = poll(Duration.ofNanos(left));
                 // Paused partitions return nothing; should a record slip through, rewind so it is not skipped.
                 for (TopicPartition other : unexpected.partitions()) {
                     consumer.seek(other, unexpected.records(other).get(0).offset());

@@ -43,6 +43,8 @@ final class OffsetTracker {
     private final Map<TopicPartition, Position> finished = new HashMap<>();
     private final Map<TopicPartition, Long> committed = new HashMap<>();
     private int finishedSinceCommit;
+    /** A commit said the group has moved on (a rebalance, or this member is no longer known): poll again first. */
+    private boolean mustPollAgain;
     private long lastCommitNanos = System.nanoTime();
 
     OffsetTracker(Consumer<byte[], byte[]> consumer, ConsumerOptions options) {
@@ -87,6 +89,25 @@ final class OffsetTracker {
         if (due) {
             commitSync(finished.keySet());
         }
+    }
+
+    /**
+     * Whether a commit since the last {@link #polled()} found that the group has moved on without this member
+     * (a rebalance in progress, or a generation the group no longer knows): the loop should hand out no more of
+     * what it holds, and poll to rejoin.
+     */
+    boolean mustPollAgain() {
+        return mustPollAgain;
+    }
+
+    /** The loop found by itself that it is no longer a member: the same as a refused commit. */
+    void requirePoll() {
+        mustPollAgain = true;
+    }
+
+    /** The loop is about to poll, which rejoins the group if needed. */
+    void polled() {
+        mustPollAgain = false;
     }
 
     /** The records of one poll are done (or the poll returned none). */
@@ -182,14 +203,17 @@ final class OffsetTracker {
                 remember(pending);
                 return;
             } catch (RebalanceInProgressException e) {
-                // Routine with cooperative rebalancing: a member keeps processing the partitions it keeps while
-                // the group rebalances, and the broker takes no commits until that is over. The next commit
-                // retries.
+                // Routine with cooperative rebalancing: the broker takes no commits until the rebalance is over,
+                // which needs this member to poll. The next commit retries.
                 LOG.info("Commit of {} waits for the rebalance in progress; left pending", pending);
+                mustPollAgain = true;
                 return;
             } catch (CommitFailedException e) {
+                // The group no longer knows this member's generation (or epoch): its partitions may have another
+                // owner already. Handling more of them now would only be repeated by that owner.
                 LOG.warn("Could not commit {}, left pending (a later commit includes them, or the partitions' next "
                         + "owner reads those records again): {}", pending, e.toString());
+                mustPollAgain = true;
                 return;
             } catch (RetriableException e) {
                 if (!lastChance || System.nanoTime() - deadline > 0) {

@@ -1,6 +1,7 @@
 package dev.kafkaprimer.core.consumer.internal;
 
 import java.util.List;
+import java.util.function.ObjLongConsumer;
 import java.util.function.Predicate;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -21,8 +22,10 @@ interface PartitionProcessor {
 
     /**
      * Processes {@code records}, all of {@code partition}, until each is finished (handled, or written to the
-     * dead-letter topic), or until it gives up: when the loop is closing, or the partition was revoked during a
-     * retry wait. What it gives up stays unfinished and uncommitted, and the partition's next reader handles it.
+     * dead-letter topic), or until it gives up: when the loop is closing, the partition was revoked during a
+     * retry wait, or the group moved on without this member (no poll for {@code max.poll.interval.ms}, or a
+     * refused commit). What it gives up stays unfinished and uncommitted, is given back (the partition rewound to
+     * it), and is read again: by this member if it keeps the partition, else by the partition's next owner.
      *
      * @throws ProcessingStoppedException if the handler asked to stop, or a dead-letter write failed
      */
@@ -35,12 +38,20 @@ interface PartitionProcessor {
      * @param deadLetters writes what cannot be processed to the dead-letter topic
      * @param retries     how often to retry, and the wait in between
      * @param offsets     told of every finished record, in offset order
-     * @param goOn        whether the loop may go on with a partition: it is not closing and still owns it
+     * @param goOn        whether the loop may go on with a partition: it is not closing, still owns it and is
+     *                    still a member of the group
+     * @param giveBack    rewinds a partition to the first record it fetched but gave up before handling, so that
+     *                    it is read again (by this member, if it keeps the partition)
      * @param <K>         the type of record keys
      * @param <V>         the type of record values
      */
     record Parts<K, V>(RecordDeserializer<K, V> reader, DeadLetterPublisher deadLetters, RetryBackoff retries,
-                    OffsetTracker offsets, Predicate<TopicPartition> goOn) {
+                    OffsetTracker offsets, Predicate<TopicPartition> goOn, ObjLongConsumer<TopicPartition> giveBack) {
+
+        /** {@code partition}'s records from {@code offset} on were not handled: read them again. */
+        void giveBack(TopicPartition partition, long offset) {
+            giveBack.accept(partition, offset);
+        }
 
         /** Whether the loop may go on with {@code partition}: checked before each record, or batch. */
         boolean mayGoOn(TopicPartition partition) {

@@ -28,8 +28,10 @@ final class RecordProcessor<K, V> implements PartitionProcessor {
     @Override
     public void process(TopicPartition partition, List<ConsumerRecord<byte[], byte[]>> records) {
         for (ConsumerRecord<byte[], byte[]> record : records) {
-            // Closing, or a rebalance inside a retry wait took the partition: its next reader handles the rest.
+            // Closing, a rebalance inside a retry wait took the partition, or the group moved on without this
+            // member: this record and the rest are read again, by this member or the partition's next owner.
             if (!parts.mayGoOn(partition) || !processOne(partition, record)) {
+                parts.giveBack(partition, record.offset());
                 return;
             }
         }
