@@ -109,8 +109,11 @@ import dev.kafkaprimer.core.json.JsonDeserializer;
  * handing out: records being handled are finished, the safe offsets are committed (never past the stopped
  * record, so later records that finished are processed again too), and {@code run()} throws as above. Giving
  * partitions up in a rebalance, a seek and {@code close()} work alike: no new records of those partitions,
- * up to 30 seconds for the ones being handled, then the commit. A handler still running after that is
- * abandoned (at shutdown, interrupted) and its record is processed again by the partition's next reader.
+ * up to {@linkplain ConsumerOptions.Builder#drainTimeout(Duration) the drain timeout} (30 s) for the ones being
+ * handled, then the commit. A handler still running after that is abandoned: its record is processed again by
+ * the partition's next reader, and until the handler returns no other record of its key starts in this member.
+ * At shutdown abandoned handlers are interrupted, and {@code run()} waits at most 5 s more for them, then
+ * returns, logging how many still run; a dead letter one of them writes after that is refused.
  *
  * <p><b>Batches.</b> Work that is cheaper in bulk, such as one database transaction for many rows, takes a
  * {@link BatchHandler}: it gets the records one poll brought for one partition, in offset order, at once.
@@ -135,6 +138,33 @@ import dev.kafkaprimer.core.json.JsonDeserializer;
  * way: finished work is committed, the member leaves its group at once, and {@code run()} returns with the
  * thread's interrupt flag set (or, if the interrupt reached a handler, throws {@link ProcessingStoppedException}
  * for that record, with the flag set as well).
+ *
+ * <p><b>Failure modes</b>, each proved on a real broker by the test named (in the project's test sources):
+ * <table class="striped">
+ * <caption>What the loop does when something fails</caption>
+ * <thead><tr><th>what happens</th><th>the loop</th><th>test</th></tr></thead>
+ * <tbody>
+ * <tr><td>the handler throws</td><td>retries with backoff, then dead-letters the record</td>
+ *     <td>{@code CommitLoopTest}</td></tr>
+ * <tr><td>bad data ({@link RetryPolicy#notRetryable()})</td><td>dead-letters it after one attempt</td>
+ *     <td>{@code RetryClassificationTest}</td></tr>
+ * <tr><td>a poison pill</td><td>dead-letters it at once, bytes untouched</td><td>{@code TypedKeysTest}</td></tr>
+ * <tr><td>{@link StopProcessingException}, or a failed dead-letter write</td><td>commits up to the record,
+ *     {@code run()} throws {@link ProcessingStoppedException}</td><td>{@code CommitLoopTest}</td></tr>
+ * <tr><td>a rebalance</td><td>finishes, commits, gives the partitions up</td><td>{@code RebalanceTest}</td></tr>
+ * <tr><td>the member lost the group</td><td>hands out nothing more, rewinds, polls to rejoin</td>
+ *     <td>{@code LostMembershipTest}</td></tr>
+ * <tr><td>a crash</td><td>the next owner repeats what was not committed</td><td>{@code CrashRecoveryTest}</td></tr>
+ * <tr><td>an interrupt</td><td>stops like {@code close()}, flag set again</td><td>{@code CommitLoopTest}</td></tr>
+ * <tr><td>commits time out (broker down)</td><td>keeps running, commits later</td>
+ *     <td>{@code BrokerOutageTest}</td></tr>
+ * <tr><td>no broker at start</td><td>{@code run()} fails after the startup timeout</td>
+ *     <td>{@code CommitLoopLifecycleTest}</td></tr>
+ * <tr><td>a seek</td><td>commits the new position first</td><td>{@code DurableSeekTest}</td></tr>
+ * <tr><td>a handler outlives the drain</td><td>abandons it; its key waits for it</td>
+ *     <td>{@code AbandonedHandlerTest}</td></tr>
+ * </tbody>
+ * </table>
  *
  * @param <K> the type of record keys: {@code String} unless a key deserializer is given
  * @param <V> the type of record values

@@ -77,6 +77,11 @@ public final class ConsumerOptions {
      * starts before its brokers, short enough that a wrong address is noticed within a minute.
      */
     public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * How long, by default, giving partitions up (a rebalance, a seek, {@code close()}) waits for their records
+     * being handled on worker threads.
+     */
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
     /** Appended to a record's topic to name its dead-letter topic by default: {@code orders.DLT}. */
     public static final String DEFAULT_DEAD_LETTER_SUFFIX = ".DLT";
     /** How long the loop waits by default for the dead-letter topic to acknowledge a record. */
@@ -103,6 +108,7 @@ public final class ConsumerOptions {
     private final int maxPollRecords;
     private final Duration pollTimeout;
     private final Duration startupTimeout;
+    private final Duration drainTimeout;
     private final RebalanceListener rebalanceListener;
     private final ClientSecurity security;
     private final Ordering ordering;
@@ -126,6 +132,7 @@ public final class ConsumerOptions {
         this.maxPollRecords = builder.maxPollRecords;
         this.pollTimeout = builder.pollTimeout;
         this.startupTimeout = builder.startupTimeout;
+        this.drainTimeout = builder.drainTimeout;
         this.rebalanceListener = builder.rebalanceListener;
         this.security = builder.security;
         this.ordering = builder.ordering;
@@ -308,6 +315,15 @@ public final class ConsumerOptions {
     }
 
     /**
+     * How long giving partitions up waits for their records being handled on worker threads.
+     *
+     * @return a positive duration
+     */
+    public Duration drainTimeout() {
+        return drainTimeout;
+    }
+
+    /**
      * Who is told when a rebalance changes the loop's partitions.
      *
      * @return the listener; {@link RebalanceListener#NONE} unless one was given
@@ -399,7 +415,7 @@ public final class ConsumerOptions {
                         ? "(" + commitEveryRecords + " records or " + commitInterval + ")" : "")
                 + ", retry=" + retry + ", deadLetterTimeout=" + deadLetterTimeout
                 + ", maxPollRecords=" + maxPollRecords + ", pollTimeout=" + pollTimeout
-                + ", startupTimeout=" + startupTimeout
+                + ", startupTimeout=" + startupTimeout + ", drainTimeout=" + drainTimeout
                 + (rebalanceListener == RebalanceListener.NONE ? "" : ", rebalanceListener=given")
                 + ", security=" + security().map(ClientSecurity::toString).orElse("(kafka-clients default)")
                 + ", ordering=" + ordering + ", concurrency=" + concurrency
@@ -442,6 +458,7 @@ public final class ConsumerOptions {
         private int maxPollRecords = DEFAULT_MAX_POLL_RECORDS;
         private Duration pollTimeout = DEFAULT_POLL_TIMEOUT;
         private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
+        private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
         private RebalanceListener rebalanceListener = RebalanceListener.NONE;
         private ClientSecurity security;
         private Ordering ordering = DEFAULT_ORDERING;
@@ -596,6 +613,23 @@ public final class ConsumerOptions {
          */
         public Builder startupTimeout(Duration startupTimeout) {
             this.startupTimeout = positive(startupTimeout, "startupTimeout");
+            return this;
+        }
+
+        /**
+         * With worker threads: how long giving partitions up (in a rebalance, for a seek, at {@code close()})
+         * waits for their records being handled, before it goes on without them (30 s by default). A record still
+         * being handled then is abandoned: not committed, so read again by the partition's next reader; and until
+         * its handler returns, no other record of its key (or, with {@code Ordering.PARTITION}, of its partition)
+         * starts in this member. At close, abandoned handlers are interrupted, and {@code run()} waits up to 5 s
+         * more for them to end, then logs how many it leaves running.
+         *
+         * @param drainTimeout positive; not null
+         * @return this builder
+         * @throws IllegalArgumentException if {@code drainTimeout} is not positive
+         */
+        public Builder drainTimeout(Duration drainTimeout) {
+            this.drainTimeout = positive(drainTimeout, "drainTimeout");
             return this;
         }
 

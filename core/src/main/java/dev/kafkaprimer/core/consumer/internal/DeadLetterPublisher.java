@@ -52,6 +52,8 @@ final class DeadLetterPublisher {
 
     private final ConsumerOptions options;
     private final Producer<byte[], byte[]> producer;
+    /** Set by close(): a handler that outlived the loop may still try to write, and is refused. */
+    private volatile boolean closed;
 
     DeadLetterPublisher(ConsumerOptions options) {
         this.options = options;
@@ -77,6 +79,10 @@ final class DeadLetterPublisher {
      * @throws ProcessingStoppedException naming the first record whose write failed or was not acknowledged
      */
     void publishAll(List<ConsumerRecord<byte[], byte[]>> records, Throwable failure, History history) {
+        if (closed) {
+            throw new ProcessingStoppedException(records.get(0), "the loop has stopped, and closed its dead-letter "
+                    + "producer; the record is read again by its partition's next reader", failure);
+        }
         long deadline = System.nanoTime() + options.deadLetterTimeout().toNanos();
         String group = options.groupId();
         String stackTrace = stackTrace(failure);
@@ -124,7 +130,9 @@ final class DeadLetterPublisher {
         }
     }
 
+    /** Closes the producer; any later write is refused, none opens a new producer. */
     void close(Duration timeout) {
+        closed = true;
         producer.close(timeout);
     }
 

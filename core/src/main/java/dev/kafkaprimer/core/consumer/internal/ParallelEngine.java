@@ -54,9 +54,12 @@ import dev.kafkaprimer.core.consumer.internal.WorkerPool.Result;
  * other lanes go on. A worker writes the dead letter after the last attempt itself.
  *
  * <p><b>Giving partitions up.</b> On revocation, a seek and at shutdown the loop starts no new attempt for the
- * partitions concerned, waits up to {@link #DRAIN_TIMEOUT} for their records being handled, then commits
- * their safe offsets. Records still running after that are abandoned: their outcome is ignored and their
- * partition's next reader handles them again. Lost partitions are abandoned at once, without a commit.
+ * partitions concerned, waits up to the options' {@code drainTimeout} for their records being handled, then
+ * commits their safe offsets. Records still running after that are abandoned: their outcome is ignored and
+ * their partition's next reader handles them again; until an abandoned handler returns, no record of its key
+ * (its partition, with {@code PARTITION} ordering) starts in this member. Lost partitions are abandoned at
+ * once, without a commit. At shutdown, abandoned handlers are interrupted and waited for up to
+ * {@link #WORKER_STOP_TIMEOUT}; {@code run()} then returns, logging how many it leaves running.
  *
  * <p>Why one class of some 400 lines: every method here reads or changes the loop thread's state (windows,
  * lanes, running records, the pause), and the order of those changes is the engine's correctness argument; the
@@ -68,8 +71,8 @@ import dev.kafkaprimer.core.consumer.internal.WorkerPool.Result;
  */
 final class ParallelEngine<K, V> implements Engine {
 
-    /** How long giving partitions up waits for their records being handled. */
-    static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
+    /** At shutdown, how long the loop waits for interrupted handlers to end before it returns without them. */
+    static final Duration WORKER_STOP_TIMEOUT = Duration.ofSeconds(5);
     /** While records are being handled and more could be fetched, the loop polls at least this often. */
     static final Duration FETCH_CHECK_INTERVAL = Duration.ofMillis(10);
 
@@ -281,6 +284,7 @@ final class ParallelEngine<K, V> implements Engine {
         }
         WorkItem<K, V> item = completion.item();
         running.remove(item);
+        lanes.abandonedEnded(item);
         if (completion.result() == Result.FAILED) {
             workerFailure = ShutdownSteps.attach(workerFailure, completion.failure());
             return;
@@ -357,20 +361,21 @@ final class ParallelEngine<K, V> implements Engine {
     }
 
     /**
-     * Starts no new attempt for {@code partitions} and waits, up to {@link #DRAIN_TIMEOUT}, until none of their
+     * Starts no new attempt for {@code partitions} and waits, up to the drain timeout, until none of their
      * records is being handled; other partitions' outcomes are applied meanwhile too.
      */
     private void finishRunning(Collection<TopicPartition> partitions) {
         Set<PartitionWindow> closing = new HashSet<>();
         partitions.stream().map(windows::get).filter(Objects::nonNull).forEach(closing::add);
         closing.forEach(PartitionWindow::close);
-        long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
+        long deadline = System.nanoTime() + options.drainTimeout().toNanos();
         long left;
         while ((left = runningIn(closing)) > 0) {
             long wait = deadline - System.nanoTime();
             if (wait <= 0) {
-                LOG.warn("{} record(s) of {} still being handled after {} s; giving up on them: their partition's "
-                        + "next reader handles them again", left, partitions, DRAIN_TIMEOUT.toSeconds());
+                LOG.warn("{} record(s) of {} still being handled after {} ms; giving up on them: their partition's "
+                        + "next reader handles them again, and their keys start nothing new here until they end",
+                        left, partitions, options.drainTimeout().toMillis());
                 return;
             }
             Completion<K, V> completion = workers.await(wait);
@@ -402,11 +407,22 @@ final class ParallelEngine<K, V> implements Engine {
         steps.run(() -> finishRunning(Set.copyOf(windows.keySet())));
         // Handlers still running now are past the wait: interrupt them; their records are read again.
         workers.shutdownNow();
+        steps.run(this::awaitWorkers);
         steps.add(workerFailure);
         steps.add(stopped);
         steps.run(offsets::commitBeforeClose);
         steps.closeClients(consumer, deadLetters, reader);
         steps.rethrow();
+    }
+
+    /** After {@code shutdownNow()}: waits (bounded) for the workers to end, and says how many it leaves running. */
+    private void awaitWorkers() {
+        if (!workers.awaitStopped(WORKER_STOP_TIMEOUT)) {
+            takeCompletions();
+            LOG.warn("{} handler(s) still running {} s after they were interrupted; run() returns without them: "
+                    + "their records are not committed (the partitions' next owners read them again), and a dead "
+                    + "letter they write now is refused", running.size(), WORKER_STOP_TIMEOUT.toSeconds());
+        }
     }
 
     /**

@@ -44,6 +44,10 @@ final class WorkLanes<K, V> {
     private final Map<Object, Lane<K, V>> lanes = new HashMap<>();
     private final Map<WorkItem<K, V>, Lane<K, V>> laneOfTaken = new HashMap<>();
     private final ArrayDeque<Lane<K, V>> ready = new ArrayDeque<>();
+    /** Records still being handled when their partition was dropped, with their lane's key: busy until they end. */
+    private final Map<WorkItem<K, V>, Object> abandoned = new HashMap<>();
+    /** Lanes ready but held back, by key, because an abandoned record of the same key is still being handled. */
+    private final Map<Object, Lane<K, V>> parked = new HashMap<>();
     private final PriorityQueue<WorkItem<K, V>> retries =
             new PriorityQueue<>(Comparator.comparingLong(WorkItem::retryAtNanos));
 
@@ -76,6 +80,12 @@ final class WorkLanes<K, V> {
     /** The next record a worker may take, now counted as taken; null if every lane is empty or taken. */
     WorkItem<K, V> take() {
         Lane<K, V> lane = ready.poll();
+        // One key never runs twice at once in a member, not even after its partition was dropped and read again
+        // while an abandoned handler of the key still runs.
+        while (lane != null && !abandoned.isEmpty() && lane.key != null && abandoned.containsValue(lane.key)) {
+            parked.put(lane.key, lane);
+            lane = ready.poll();
+        }
         if (lane == null) {
             return null;
         }
@@ -113,8 +123,31 @@ final class WorkLanes<K, V> {
         return retries.isEmpty() ? Long.MAX_VALUE : Math.max(0, retries.peek().retryAtNanos() - nowNanos);
     }
 
-    /** Drops every record of {@code partitions}: they were given up, lost, or are read again from elsewhere. */
+    /**
+     * {@code item}, abandoned when its partition was dropped, has ended: its key may run again. Does nothing for
+     * an item that was not abandoned.
+     */
+    void abandonedEnded(WorkItem<K, V> item) {
+        Object key = abandoned.remove(item);
+        if (key != null && !abandoned.containsValue(key)) {
+            Lane<K, V> lane = parked.remove(key);
+            if (lane != null) {
+                ready.addFirst(lane);
+            }
+        }
+    }
+
+    /**
+     * Drops every record of {@code partitions}: they were given up, lost, or are read again from elsewhere. A
+     * record still being handled keeps its key busy until {@link #abandonedEnded} says it has ended.
+     */
     void drop(Collection<TopicPartition> partitions) {
+        laneOfTaken.forEach((item, lane) -> {
+            if (lane.key != null && partitions.contains(lane.partition) && !retries.contains(item)) {
+                abandoned.put(item, lane.key);
+            }
+        });
+        parked.values().removeIf(lane -> partitions.contains(lane.partition));
         lanes.values().removeIf(lane -> partitions.contains(lane.partition));
         laneOfTaken.values().removeIf(lane -> partitions.contains(lane.partition));
         ready.removeIf(lane -> partitions.contains(lane.partition));

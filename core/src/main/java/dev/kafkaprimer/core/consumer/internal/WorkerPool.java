@@ -1,5 +1,6 @@
 package dev.kafkaprimer.core.consumer.internal;
 
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -112,6 +113,16 @@ final class WorkerPool<K, V> {
     /** Stops the workers, interrupting handlers still running; their records are read again by the next owner. */
     void shutdownNow() {
         executor.shutdownNow();
+    }
+
+    /** After {@link #shutdownNow()}: waits up to {@code timeout} for every worker to end; false if some still run. */
+    boolean awaitStopped(Duration timeout) {
+        try {
+            return executor.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private ThreadFactory newWorkerThreads(String loopThreadName) {
