@@ -33,6 +33,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
+import dev.kafkaprimer.testkit.Await;
 import dev.kafkaprimer.testkit.TestTopics;
 
 /** The commit loop with worker threads: orderings, safe offsets, backpressure, retries, stopping, closing. */
@@ -86,6 +87,31 @@ class ParallelCommitLoopTest extends BrokerClientsPerTest {
         assertEquals(100, seqsInHandlingOrder.size());
         seqsInHandlingOrder.forEach((key, seqs) -> assertEquals(inOrder, seqs, key));
         assertEquals(0, sameKeyOverlaps.get(), "records of one key handled at the same time");
+    }
+
+    @Test
+    void shouldCommitAsSoonAsTheLastRecordFinishesWithoutWaitingOutThePollTimeout(TestTopics topics) {
+        // Given 20 records of 5 keys, handled by 4 workers, with a poll timeout of 25 s: a loop that committed only
+        // after its polls would leave the finished work uncommitted for that long, as no new record arrives
+        String topic = topics.next();
+        String group = topic + "-group";
+        TopicPartition partition = new TopicPartition(topic, 0);
+        clients.createTopic(topic, 1);
+        for (int i = 0; i < 20; i++) {
+            clients.send(topic, 0, "k" + (i % 5), "v" + i);
+        }
+        AtomicInteger handled = new AtomicInteger();
+        CommitLoop<String, String> loop = CommitLoop.create(
+                TestOptions.quick(kafka.bootstrapServers(), group, topic, GroupProtocol.CLASSIC)
+                        .ordering(Ordering.KEY).concurrency(4).pollTimeout(Duration.ofSeconds(25)).build(),
+                new StringDeserializer(), record -> handled.incrementAndGet());
+
+        // When all 20 are handled, then the offset after the last is committed well within that poll timeout
+        try (LoopThread running = LoopThread.start(loop, "prompt-commit")) {
+            running.awaitWhileRunning("20 records handled", () -> handled.get() == 20);
+            Await.until(Duration.ofSeconds(10), "committed offset 20 within 10 s of the last record",
+                    () -> clients.committed(group).get(partition), offset -> offset != null && offset == 20L);
+        }
     }
 
     @Test

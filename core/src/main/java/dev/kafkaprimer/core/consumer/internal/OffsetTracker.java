@@ -105,6 +105,16 @@ final class OffsetTracker {
         mustPollAgain = true;
     }
 
+    /** Whether some partition has finished records past its last committed offset. */
+    boolean hasUncommitted() {
+        for (Map.Entry<TopicPartition, Position> entry : finished.entrySet()) {
+            if (!Objects.equals(committed.get(entry.getKey()), entry.getValue().next)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The loop is about to poll, which rejoins the group if needed. */
     void polled() {
         mustPollAgain = false;

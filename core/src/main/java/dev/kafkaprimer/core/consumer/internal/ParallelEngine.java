@@ -336,10 +336,15 @@ final class ParallelEngine<K, V> implements Engine {
         lanes.retryAt(item, System.nanoTime() + delay.toNanos());
     }
 
-    /** As the sequential loop: commits per poll that brought records, and at least once per poll timeout. */
+    /**
+     * As the sequential loop: commits per poll that brought records, and at least once per poll timeout; and
+     * also as soon as the last record being handled has finished, so that finished work is not left
+     * uncommitted for a whole poll timeout while the loop waits in {@code poll()} for records that may not come.
+     */
     private void commitAfterPoll(boolean fetched) {
         long now = System.nanoTime();
-        if (fetched || now - lastCommitCheckNanos >= options.pollTimeout().toNanos()) {
+        boolean idleWithFinishedWork = running.isEmpty() && offsets.hasUncommitted();
+        if (fetched || idleWithFinishedWork || now - lastCommitCheckNanos >= options.pollTimeout().toNanos()) {
             lastCommitCheckNanos = now;
             offsets.afterPoll();
         }
