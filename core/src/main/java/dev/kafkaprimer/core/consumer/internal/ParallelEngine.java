@@ -141,6 +141,9 @@ final class ParallelEngine<K, V> implements Engine {
                 commitAfterPoll(!records.isEmpty());
                 if (records.isEmpty()) {
                     awaitCompletion();
+                    // The wait may have taken the last running record's outcome: commit before the next poll,
+                    // which, with nothing running, blocks for a whole poll timeout.
+                    commitAfterPoll(false);
                 }
             }
         } catch (WakeupException e) {
