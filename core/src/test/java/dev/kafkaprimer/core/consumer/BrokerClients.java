@@ -22,6 +22,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -100,12 +101,11 @@ public final class BrokerClients implements AutoCloseable {
     /** The {@link DeadLetterHeaders} of a dead letter, by name; a header it does not have is absent. */
     public static Map<String, String> deadLetterHeaders(ConsumerRecord<byte[], byte[]> letter) {
         Map<String, String> headers = new HashMap<>();
-        for (String name : List.of(DeadLetterHeaders.ORIGINAL_TOPIC, DeadLetterHeaders.ORIGINAL_PARTITION,
-                DeadLetterHeaders.ORIGINAL_OFFSET, DeadLetterHeaders.ORIGINAL_TIMESTAMP,
-                DeadLetterHeaders.EXCEPTION_CLASS, DeadLetterHeaders.EXCEPTION_MESSAGE,
-                DeadLetterHeaders.ROOT_CAUSE_CLASS, DeadLetterHeaders.STACK_TRACE, DeadLetterHeaders.CONSUMER_GROUP,
-                DeadLetterHeaders.ATTEMPTS, DeadLetterHeaders.FIRST_FAILURE, DeadLetterHeaders.LAST_FAILURE)) {
-            DeadLetterHeaders.read(letter.headers(), name).ifPresent(value -> headers.put(name, value));
+        for (Header header : letter.headers()) {
+            if (header.key().startsWith(DeadLetterHeaders.PREFIX)) {
+                // The last header of a name wins, as DeadLetterHeaders.read reads it.
+                headers.put(header.key(), text(header.value()));
+            }
         }
         return headers;
     }

@@ -23,6 +23,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.kafkaprimer.core.admin.TopicAdmin;
 import dev.kafkaprimer.core.consumer.DeadLetterHeaders;
 import dev.kafkaprimer.examples.PrimerRun;
 import dev.kafkaprimer.testkit.Await;
@@ -118,9 +119,8 @@ class DltExampleTest {
     }
 
     private static long endOffsets(KafkaCluster kafka, String topic) {
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer(kafka)) {
-            return consumer.endOffsets(partitions(consumer, topic), Duration.ofSeconds(30)).values().stream()
-                    .mapToLong(Long::longValue).sum();
+        try (TopicAdmin admin = TopicAdmin.connect(kafka.bootstrapServers())) {
+            return admin.endOffsets(topic).values().stream().mapToLong(Long::longValue).sum();
         }
     }
 

@@ -77,9 +77,7 @@ final class OffsetTracker {
     }
 
     private void finished(TopicPartition partition, long next, Optional<Integer> leaderEpoch, int records) {
-        Position position = finished.computeIfAbsent(partition, unused -> new Position());
-        position.next = next;
-        position.leaderEpoch = leaderEpoch;
+        moveTo(partition, next, leaderEpoch);
         finishedSinceCommit += records;
         boolean due = switch (policy) {
             case PER_RECORD -> true;
@@ -87,7 +85,7 @@ final class OffsetTracker {
             case PER_BATCH, ASYNC -> false;
         };
         if (due) {
-            commitSync(finished.keySet());
+            commitOnce(finished.keySet());
         }
     }
 
@@ -108,7 +106,7 @@ final class OffsetTracker {
     /** Whether some partition has finished records past its last committed offset. */
     boolean hasUncommitted() {
         for (Map.Entry<TopicPartition, Position> entry : finished.entrySet()) {
-            if (!Objects.equals(committed.get(entry.getKey()), entry.getValue().next)) {
+            if (isUncommitted(entry.getKey(), entry.getValue())) {
                 return true;
             }
         }
@@ -123,11 +121,11 @@ final class OffsetTracker {
     /** The records of one poll are done (or the poll returned none). */
     void afterPoll() {
         switch (policy) {
-            case PER_BATCH -> commitSync(finished.keySet());
+            case PER_BATCH -> commitOnce(finished.keySet());
             case ASYNC -> commitAsync();
             case EVERY_N_RECORDS_OR_INTERVAL -> {
                 if (intervalPassed()) {
-                    commitSync(finished.keySet());
+                    commitOnce(finished.keySet());
                 }
             }
             case PER_RECORD -> { /* committed after each record already */ }
@@ -135,8 +133,8 @@ final class OffsetTracker {
     }
 
     /**
-     * Commits what was finished in {@code partitions} now, whatever the policy, trying once: before a seek,
-     * whose own commit of the new positions follows.
+     * Commits what was finished in {@code partitions}, trying once; what fails stays pending for the next commit.
+     * The routine commits use it, and so does a seek, whose own commit of the new positions follows.
      */
     void commitOnce(Collection<TopicPartition> partitions) {
         commitSync(partitions, false);
@@ -157,9 +155,7 @@ final class OffsetTracker {
     void commitPositions(Map<TopicPartition, Long> positions) {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         positions.forEach((partition, next) -> {
-            Position position = finished.computeIfAbsent(partition, unused -> new Position());
-            position.next = next;
-            position.leaderEpoch = Optional.empty();
+            moveTo(partition, next, Optional.empty());
             offsets.put(partition, new OffsetAndMetadata(next));
         });
         if (!offsets.isEmpty()) {
@@ -184,11 +180,6 @@ final class OffsetTracker {
     void forget(Collection<TopicPartition> partitions) {
         finished.keySet().removeAll(partitions);
         committed.keySet().removeAll(partitions);
-    }
-
-    /** A routine commit: one try; what fails stays pending for the next commit. */
-    private void commitSync(Collection<TopicPartition> partitions) {
-        commitSync(partitions, false);
     }
 
     /**
@@ -259,11 +250,22 @@ final class OffsetTracker {
         Map<TopicPartition, OffsetAndMetadata> pending = new HashMap<>();
         for (TopicPartition partition : partitions) {
             Position position = finished.get(partition);
-            if (position != null && !Objects.equals(committed.get(partition), position.next)) {
+            if (position != null && isUncommitted(partition, position)) {
                 pending.put(partition, new OffsetAndMetadata(position.next, position.leaderEpoch, ""));
             }
         }
         return pending;
+    }
+
+    private boolean isUncommitted(TopicPartition partition, Position position) {
+        return !Objects.equals(committed.get(partition), position.next);
+    }
+
+    /** Records that everything of {@code partition} below {@code next} is finished (or skipped by a seek). */
+    private void moveTo(TopicPartition partition, long next, Optional<Integer> leaderEpoch) {
+        Position position = finished.computeIfAbsent(partition, unused -> new Position());
+        position.next = next;
+        position.leaderEpoch = leaderEpoch;
     }
 
     private void remember(Map<TopicPartition, OffsetAndMetadata> offsets) {

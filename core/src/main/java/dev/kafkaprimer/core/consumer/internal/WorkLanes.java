@@ -128,6 +128,9 @@ final class WorkLanes<K, V> {
      * an item that was not abandoned.
      */
     void abandonedEnded(WorkItem<K, V> item) {
+        if (abandoned.isEmpty()) {
+            return;   // the usual case, checked for every finished record
+        }
         Object key = abandoned.remove(item);
         if (key != null && !abandoned.containsValue(key)) {
             Lane<K, V> lane = parked.remove(key);
