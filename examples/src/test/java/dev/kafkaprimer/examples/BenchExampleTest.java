@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 class BenchExampleTest {
 
     private static final List<String> KEYS = List.of("producer_ratio", "consumer_ratio", "latency_p99_ratio",
-            "startup_ms_1", "startup_ms_3", "hello_ms", "wallet_events_per_s", "key_parallel_speedup");
+            "startup_ms_1", "startup_ms_3", "hello_ms", "wallet_events_per_s", "key_parallel_speedup",
+            "key_parallel_commit_lag_ms", "key_parallel_noop_ratio");
 
     @TempDir
     Path dir;
@@ -50,6 +51,29 @@ class BenchExampleTest {
         }
         // And --json wrote the same object to the file
         assertEquals(json, mapper.readTree(Files.readString(file)));
+    }
+
+    @Test
+    void shouldRunOnlyTheStageChosenLeavingTheOtherKeysNull(KafkaCluster kafka) throws Exception {
+        // When only stage 8 (the engine's cost with a handler that does nothing) runs
+        PrimerRun run = PrimerRun.of(Map.of(), "bench", "--quick", "--bootstrap-server", kafka.bootstrapServers(),
+                "--records", "2000", "--stage", "8");
+
+        // Then it compares the three orderings with the raw loop, and the JSON line has every key, only
+        // key_parallel_noop_ratio with a number
+        assertEquals(0, run.exitCode(), run::toString);
+        assertTrue(run.out().contains("KEY no-op records/s") && run.out().contains("PARTITION no-op records/s")
+                && run.out().contains("UNORDERED no-op records/s") && run.out().contains("2. Skipped (--stage 8)."),
+                run::toString);
+        String[] lines = run.out().strip().split("\\R");
+        JsonNode json = new ObjectMapper().readTree(lines[lines.length - 1]);
+        List<String> keys = new ArrayList<>();
+        json.fieldNames().forEachRemaining(keys::add);
+        assertEquals(KEYS, keys, run::toString);
+        for (String key : KEYS) {
+            boolean measured = key.equals("key_parallel_noop_ratio");
+            assertEquals(measured, json.get(key).isNumber(), key + " in " + json);
+        }
     }
 
     @Test

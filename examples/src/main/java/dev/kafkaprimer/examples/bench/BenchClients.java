@@ -8,6 +8,7 @@ import java.util.Map;
 import dev.kafkaprimer.examples.cli.KafkaConnection;
 import dev.kafkaprimer.core.consumer.CommitPolicy;
 import dev.kafkaprimer.core.consumer.ConsumerOptions;
+import dev.kafkaprimer.core.consumer.Ordering;
 import dev.kafkaprimer.core.producer.Acks;
 import dev.kafkaprimer.core.producer.ProducerOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -70,11 +71,21 @@ final class BenchClients {
 
     /** A commit loop's options: one synchronous commit after each poll's records (PER_BATCH). */
     ConsumerOptions consumerOptions(String groupId, String topic) {
+        return consumerOptions(groupId, topic, Ordering.PARTITION, 1);
+    }
+
+    /**
+     * The same commit loop with worker threads: the per-key engine, which hands each record to one of
+     * {@code concurrency} workers while keeping {@code ordering}, and commits each partition's finished prefix.
+     */
+    ConsumerOptions consumerOptions(String groupId, String topic, Ordering ordering, int concurrency) {
         return ConsumerOptions.builder(bootstrapServers, groupId, List.of(topic))
                 .security(kafka.security())
                 .commitPolicy(CommitPolicy.PER_BATCH)
                 .maxPollRecords(MAX_POLL_RECORDS)
                 .pollTimeout(POLL_TIMEOUT)
+                .ordering(ordering)
+                .concurrency(concurrency)
                 .build();
     }
 

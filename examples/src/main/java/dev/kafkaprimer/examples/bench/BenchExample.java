@@ -2,8 +2,11 @@ package dev.kafkaprimer.examples.bench;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kafkaprimer.core.consumer.Ordering;
 import dev.kafkaprimer.core.json.Json;
 import dev.kafkaprimer.examples.cli.Example;
 import dev.kafkaprimer.examples.cli.ExampleOptions;
@@ -51,6 +54,8 @@ public final class BenchExample implements Example {
                 .integer("--wallet-events", "N", null, 0, 10_000_000,
                         "events of the wallet run, 0 to skip it (default 100000; 5000 with --quick)")
                 .flag("--skip-startup", "skip the cluster start-up and hello measurements")
+                .integer("--stage", "N", null, 2, 8, "run only stage N (2 to 8), for a closer look at one measure;"
+                        + " the JSON keys of the others are null")
                 .value("--json", "FILE", null, "also write the JSON line to FILE");
     }
 
@@ -58,7 +63,6 @@ public final class BenchExample implements Example {
     public int run(ParsedOptions args, KafkaConnection kafka, PrintStream out) throws Exception {
         BenchPlan plan = BenchPlan.from(args);
         ObjectMapper mapper = Json.defaultMapper();
-        BenchClients clients = new BenchClients(kafka);
         BenchReport report = new BenchReport();
 
         // stage 1: the events, made before anything is timed
@@ -68,22 +72,60 @@ public final class BenchExample implements Example {
                 workload.valueBytes() / plan.records(), Workload.KEYS, plan.rounds(), plan.warmUps(),
                 BenchClients.describe());
         try (BenchTopics topics = new BenchTopics(kafka)) {
-            // stage 2: producers
+            Stages stages = new Stages(plan, kafka, new BenchClients(kafka), mapper, workload, topics, report, out,
+                    args.value(ExampleOptions.COMMAND_CONFIG));
+            stages.run(2, stages::producers, "producer_ratio");
+            stages.run(3, stages::consumers, "consumer_ratio");
+            stages.run(4, stages::latency, "latency_p99_ratio");
+            stages.run(5, stages::startup, "startup_ms_1", "startup_ms_3", "hello_ms");
+            stages.run(6, stages::wallet, "wallet_events_per_s");
+            stages.run(7, stages::keyParallel, "key_parallel_speedup", "key_parallel_commit_lag_ms");
+            stages.run(8, stages::keyParallelCost, "key_parallel_noop_ratio");
+        }
+        report.print(header(plan, kafka), out, mapper, args.value("--json").map(Path::of).orElse(null));
+        return 0;
+    }
+
+    /** What every stage uses; each stage adds its rows and JSON keys to {@code report}. */
+    private record Stages(BenchPlan plan, KafkaConnection kafka, BenchClients clients, ObjectMapper mapper,
+                          Workload workload, BenchTopics topics, BenchReport report, PrintStream out,
+                          java.util.Optional<String> commandConfig) {
+
+        @FunctionalInterface
+        interface Stage {
+            void run() throws Exception;
+        }
+
+        /** Runs stage {@code number}, unless {@code --stage} chose another: then its JSON keys are null. */
+        void run(int number, Stage stage, String... keys) throws Exception {
+            if (plan.runs(number)) {
+                stage.run();
+                return;
+            }
+            out.println(number + ". Skipped (--stage " + plan.onlyStage() + ").");
+            for (String key : keys) {
+                report.put(key, null);
+            }
+        }
+
+        void producers() throws Exception {
             out.println("2. Producer throughput, JsonProducer (ours) against KafkaProducer<String, byte[]> (raw):");
             ProducerRace producers = new ProducerRace(clients, mapper, topics, workload);
             Interleaved<Throughput> produced = Interleaved.run(plan.warmUps(), plan.rounds(),
                     run -> producers.run(Side.OURS, run), run -> producers.run(Side.RAW, run), out);
             report.put("producer_ratio", throughputRows(report, "producer", produced, ">= 0.97"));
+        }
 
-            // stage 3: consumers
+        void consumers() throws Exception {
             out.println("3. Consumer throughput, CommitLoop (ours) against a poll loop with commitSync() (raw):");
             try (ConsumerRace consumers = new ConsumerRace(clients, mapper, topics, workload, plan.runDeadline())) {
                 Interleaved<Throughput> consumed = Interleaved.run(plan.warmUps(), plan.rounds(),
                         run -> consumers.run(Side.OURS, run), run -> consumers.run(Side.RAW, run), out);
                 report.put("consumer_ratio", throughputRows(report, "consumer", consumed, ">= 0.95"));
             }
+        }
 
-            // stage 4: latency
+        void latency() throws Exception {
             out.printf("4. Latency from send to handler, %,d records at %,d/s per run:%n", plan.latencyRecords(),
                     plan.latencyRate());
             LatencyRace latency = new LatencyRace(clients, mapper, topics, workload, plan.latencyRecords(),
@@ -91,22 +133,51 @@ public final class BenchExample implements Example {
             Interleaved<Latencies> latencies = Interleaved.run(plan.warmUps(), plan.rounds(),
                     run -> latency.run(Side.OURS, run), run -> latency.run(Side.RAW, run), out);
             report.put("latency_p99_ratio", latencyRows(report, latencies));
-
-            // stage 5: start-up
-            startup(plan, report, out);
-
-            // stage 6: the wallet
-            wallet(plan, kafka, args.value(ExampleOptions.COMMAND_CONFIG), topics, report, out);
-
-            // stage 7: many keys at once
-            out.println("7. Per-key parallelism: one partition, 1,000 keys, a handler that waits 5 ms per record:");
-            double speedup = KeyParallelBench.speedup(kafka, topics, plan.quick(), plan.runDeadline(), out);
-            report.single("commit loop, KEY ordering with 64 workers vs PARTITION (bound 64)",
-                    String.format("%.1fx (target >= 40)", speedup));
-            report.put("key_parallel_speedup", Math.round(speedup * 10) / 10.0);
         }
-        report.print(header(plan, kafka), out, mapper, args.value("--json").map(Path::of).orElse(null));
-        return 0;
+
+        void startup() throws Exception {
+            BenchExample.startup(plan, report, out);
+        }
+
+        void wallet() throws Exception {
+            BenchExample.wallet(plan, kafka, commandConfig, topics, report, out);
+        }
+
+        void keyParallel() throws Exception {
+            out.println("7. Per-key parallelism: one partition, 1,000 keys, a handler that waits 5 ms per record:");
+            KeyParallelBench.Result keys = KeyParallelBench.measure(kafka, topics, plan.quick(), plan.runDeadline(),
+                    out);
+            report.single("commit loop, KEY ordering with 64 workers vs PARTITION (bound 64)",
+                    String.format("%.1fx (target >= 40)", keys.speedup()));
+            report.single(String.format("KEY, 64 workers, %,d records: processing", KeyParallelBench.LAG_RECORDS),
+                    String.format("%,.0f records/s (bound %,d)", keys.processingPerSecond(),
+                            KeyParallelBench.WORKERS * 1000 / KeyParallelBench.WORK.toMillis()));
+            report.single("  processed and committed", String.format("%,.0f records/s (%.3f of processing)",
+                    keys.committedPerSecond(), keys.committedPerSecond() / keys.processingPerSecond()));
+            report.single("  last record finished -> committed, median", String.format("%.1f ms (target <= 50)",
+                    keys.commitLagMs()));
+            report.put("key_parallel_speedup", Math.round(keys.speedup() * 10) / 10.0);
+            report.put("key_parallel_commit_lag_ms", Math.round(keys.commitLagMs() * 10) / 10.0);
+        }
+
+        void keyParallelCost() throws Exception {
+            out.printf("8. The engine's own cost, a handler that does nothing: CommitLoop with %d workers (ours) against "
+                    + "the poll loop with commitSync() (raw), for each ordering:%n", KeyParallelBench.NOOP_WORKERS);
+            for (Ordering ordering : List.of(Ordering.KEY, Ordering.PARTITION, Ordering.UNORDERED)) {
+                String name = ordering.name().toLowerCase(Locale.ROOT);
+                out.println("   " + ordering + " ordering:");
+                try (ConsumerRace race = new ConsumerRace(clients, mapper, topics, workload, plan.runDeadline(),
+                        name, ordering, KeyParallelBench.NOOP_WORKERS)) {
+                    // The JIT is warm from the stages before in a full run: one warm-up round is enough.
+                    Interleaved<Throughput> consumed = Interleaved.run(1, plan.rounds(),
+                            run -> race.run(Side.OURS, run), run -> race.run(Side.RAW, run), out);
+                    double ratio = throughputRows(report, ordering + " no-op", consumed, ">= 0.8");
+                    if (ordering == Ordering.KEY) {
+                        report.put("key_parallel_noop_ratio", ratio);
+                    }
+                }
+            }
+        }
     }
 
     private static void startup(BenchPlan plan, BenchReport report, PrintStream out) throws Exception {

@@ -18,10 +18,11 @@ import dev.kafkaprimer.examples.cli.ParsedOptions;
  * @param startupRepeats cluster starts and hello runs per measurement
  * @param skipStartup    whether to skip the start-up measurements
  * @param walletEvents   events of the wallet run; 0 skips it
+ * @param onlyStage      the one stage to run ({@code --stage}), or 0 for all
  */
 record BenchPlan(boolean quick, int records, int valueBytes, int warmUps, int rounds, int latencyRecords,
                  int latencyRate,
-                 int startupRepeats, boolean skipStartup, int walletEvents) {
+                 int startupRepeats, boolean skipStartup, int walletEvents, int onlyStage) {
 
     static final int LATENCY_RATE = 1_000;
 
@@ -39,7 +40,13 @@ record BenchPlan(boolean quick, int records, int valueBytes, int warmUps, int ro
                 LATENCY_RATE,
                 quick ? 1 : 3,
                 args.flag("--skip-startup"),
-                orDefault(args, "--wallet-events", quick ? 5_000 : 100_000));
+                orDefault(args, "--wallet-events", quick ? 5_000 : 100_000),
+                orDefault(args, "--stage", 0));
+    }
+
+    /** Whether stage {@code number} runs: every stage does, unless {@code --stage} chose one. */
+    boolean runs(int number) {
+        return onlyStage == 0 || onlyStage == number;
     }
 
     /** How long one run may take before the bench gives up: generous, only a hang should reach it. */

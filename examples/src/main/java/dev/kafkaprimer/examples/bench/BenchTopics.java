@@ -13,6 +13,7 @@ import dev.kafkaprimer.core.admin.TopicAdmin;
 import dev.kafkaprimer.examples.cli.WaitFor;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -73,6 +74,17 @@ final class BenchTopics implements AutoCloseable {
                     + DEADLINE.toSeconds() + " s");
         }
         return topic;
+    }
+
+    /**
+     * The offset group {@code groupId} has committed for partition 0 of {@code topic}, as the group coordinator
+     * answers now; -1 if none is committed.
+     */
+    long committedOffset(String groupId, String topic) throws Exception {
+        TopicPartition partition = new TopicPartition(topic, 0);
+        OffsetAndMetadata committed = admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata()
+                .get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS).get(partition);
+        return committed == null ? -1 : committed.offset();
     }
 
     /** Deletes {@code topic} (any topic, also one this class did not create); a missing topic is fine. */

@@ -3,6 +3,7 @@ package dev.kafkaprimer.examples.bench;
 import java.time.Duration;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kafkaprimer.core.consumer.Ordering;
 
 /**
  * Consumer throughput of one side: a fresh topic is filled with the workload (not timed), then a consumer in a
@@ -18,9 +19,25 @@ final class ConsumerRace implements AutoCloseable {
     private final Workload workload;
     private final Duration deadline;
     private final Sender filler;
+    private final String name;
+    private final Ordering ordering;
+    private final int concurrency;
 
+    /** Our side is the sequential commit loop. */
     ConsumerRace(BenchClients clients, ObjectMapper mapper, BenchTopics topics, Workload workload,
                  Duration deadline) {
+        this(clients, mapper, topics, workload, deadline, "consumer", Ordering.PARTITION, 1);
+    }
+
+    /**
+     * Our side hands records to {@code concurrency} workers, keeping {@code ordering}; topics and groups are
+     * named after {@code name}.
+     */
+    ConsumerRace(BenchClients clients, ObjectMapper mapper, BenchTopics topics, Workload workload,
+                 Duration deadline, String name, Ordering ordering, int concurrency) {
+        this.name = name;
+        this.ordering = ordering;
+        this.concurrency = concurrency;
         this.clients = clients;
         this.mapper = mapper;
         this.topics = topics;
@@ -30,14 +47,15 @@ final class ConsumerRace implements AutoCloseable {
     }
 
     Throughput run(Side side, String run) throws Exception {
-        String topic = topics.create("consumer-" + run);
+        String topic = topics.create(name + "-" + run);
         try {
             fill(topic);
             RecordSink sink = RecordSink.counting(workload.events().size());
             // CPU from the reader's start: joining the group is included, a few milliseconds on either side.
             long cpuStart = ProcessCpu.nanos();
             long cpuNanos;
-            Reader reader = Reader.start(side, clients, mapper, topics.prefix() + "group-" + run, topic, sink);
+            Reader reader = Reader.start(side, clients, ordering, concurrency, mapper,
+                    topics.prefix() + name + "-group-" + run, topic, sink);
             try {
                 sink.awaitAll(deadline);
                 cpuNanos = ProcessCpu.since(cpuStart);

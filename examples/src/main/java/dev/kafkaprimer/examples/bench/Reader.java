@@ -4,6 +4,8 @@ import java.time.Duration;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kafkaprimer.core.consumer.CommitLoop;
+import dev.kafkaprimer.core.consumer.ConsumerOptions;
+import dev.kafkaprimer.core.consumer.Ordering;
 import dev.kafkaprimer.core.json.JsonDeserializer;
 
 /**
@@ -29,12 +31,22 @@ final class Reader {
         }, name);
     }
 
-    /** Starts {@code side}'s consumer of {@code topic} in a new group {@code groupId}. */
+    /** Starts {@code side}'s consumer of {@code topic} in a new group {@code groupId}; ours is sequential. */
     static Reader start(Side side, BenchClients clients, ObjectMapper mapper, String groupId, String topic,
                         RecordSink sink) {
+        return start(side, clients, Ordering.PARTITION, 1, mapper, groupId, topic, sink);
+    }
+
+    /**
+     * Starts {@code side}'s consumer of {@code topic} in a new group {@code groupId}; ours with {@code ordering}
+     * and {@code concurrency} workers (the raw side is always the one hand-written poll loop).
+     */
+    static Reader start(Side side, BenchClients clients, Ordering ordering, int concurrency, ObjectMapper mapper,
+                        String groupId, String topic, RecordSink sink) {
         Reader reader;
         if (side == Side.OURS) {
-            CommitLoop<String, BenchEvent> loop = CommitLoop.create(clients.consumerOptions(groupId, topic),
+            ConsumerOptions options = clients.consumerOptions(groupId, topic, ordering, concurrency);
+            CommitLoop<String, BenchEvent> loop = CommitLoop.create(options,
                     new JsonDeserializer<>(mapper, BenchEvent.class), record -> sink.accept(record.value()));
             reader = new Reader(loop, () -> loop.close(CLOSE_TIMEOUT), sink, "bench-commit-loop");
         } else {

@@ -3,13 +3,16 @@ package dev.kafkaprimer.examples.bench;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The handler of both sides' consumers: counts events, times the span from the first to the last expected
  * one, and, for latency runs, keeps each event's end-to-end latency. Events with a negative {@code seq} only
  * show that the consumer is reading (see {@link #awaitStarted}); they are not counted.
  *
- * <p>{@link #accept} is called on the consumer's thread only; the other methods on any thread.
+ * <p>Thread-safe: a loop with worker threads calls {@link #accept} from all of them at once. The count is an
+ * atomic, so no lock is shared by the workers (a lock would make the sink, not the loop, what the bench
+ * measures). Latencies are kept only by sequential loops ({@link LatencyRace}), where one thread writes them.
  */
 final class RecordSink {
 
@@ -17,9 +20,9 @@ final class RecordSink {
     private final long[] latencies;
     private final CountDownLatch started = new CountDownLatch(1);
     private final CountDownLatch done = new CountDownLatch(1);
-    private int count;
-    private long firstNanos;
-    private long lastNanos;
+    private final AtomicInteger count = new AtomicInteger();
+    private volatile long firstNanos;
+    private volatile long lastNanos;
     private volatile Throwable failure;
 
     private RecordSink(int expected, boolean timeEach) {
@@ -43,16 +46,17 @@ final class RecordSink {
             started.countDown();
             return;
         }
-        if (count >= expected) {
+        int number = count.incrementAndGet();
+        if (number > expected) {
             return;  // a redelivery after the run was complete; it changes nothing measured
         }
-        if (count == 0) {
+        if (number == 1) {
             firstNanos = now;
         }
         if (latencies != null) {
-            latencies[count] = now - event.sentNanos();
+            latencies[number - 1] = now - event.sentNanos();
         }
-        if (++count == expected) {
+        if (number == expected) {
             lastNanos = now;
             done.countDown();
         }
@@ -81,8 +85,8 @@ final class RecordSink {
         boolean complete = done.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
         throwIfFailed();
         if (!complete) {
-            throw new IllegalStateException("only " + count + " of " + expected + " records were handled within "
-                    + timeout.toSeconds() + " s");
+            throw new IllegalStateException("only " + Math.min(count.get(), expected) + " of " + expected
+                    + " records were handled within " + timeout.toSeconds() + " s");
         }
     }
 
