@@ -11,9 +11,11 @@ package dev.kafkaprimer.core.consumer;
  * to the internal {@code __consumer_offsets} topic.
  *
  * <p>With worker threads (see {@link Ordering}) what is committed is each partition's safe offset, the one
- * below which every record is finished; {@link #PER_RECORD} then commits each time it moves, and
- * {@link #PER_BATCH} and {@link #ASYNC} commit after each poll that brought records, and at least once per
- * poll timeout while none come.
+ * below which every record is finished; {@link #PER_RECORD} then commits each time it moves. Records finish one
+ * by one there, not a poll at a time, so {@link #PER_BATCH} and {@link #ASYNC} commit by time instead: once the
+ * safe offsets have moved and {@link ConsumerOptions.Builder#workerCommitInterval(java.time.Duration)} (5 ms by
+ * default) has passed since the last commit, whether or not new records arrive. A crash then repeats what
+ * finished in the last interval, plus what was being handled.
  *
  * <p>With a {@link BatchHandler} a batch is finished as a whole when the handler returns, so {@link #PER_RECORD}
  * commits once per batch (and once per record the loop writes to the dead-letter topic), and

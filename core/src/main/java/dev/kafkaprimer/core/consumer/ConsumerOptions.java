@@ -90,8 +90,18 @@ public final class ConsumerOptions {
     public static final Ordering DEFAULT_ORDERING = Ordering.PARTITION;
     /** Records handled at the same time by default: one, on the loop thread itself. */
     public static final int DEFAULT_CONCURRENCY = 1;
-    /** Records a parallel loop holds at most by default, before it stops fetching more: two default polls. */
-    public static final int DEFAULT_MAX_PENDING_RECORDS = 1_000;
+    /**
+     * Records a parallel loop holds at most by default, before it stops fetching more: ten default polls, about
+     * what one fetch of a partition brings with small records, so that the loop does not stop fetching after
+     * every fetch.
+     */
+    public static final int DEFAULT_MAX_PENDING_RECORDS = 5_000;
+    /**
+     * The shortest time by default between two commits of a loop with worker threads while records are being
+     * handled: finished work waits at most about this long for its commit, and a busy member sends at most 200
+     * commits a second.
+     */
+    public static final Duration DEFAULT_WORKER_COMMIT_INTERVAL = Duration.ofMillis(5);
 
     private final String bootstrapServers;
     private final String groupId;
@@ -109,6 +119,7 @@ public final class ConsumerOptions {
     private final Duration pollTimeout;
     private final Duration startupTimeout;
     private final Duration drainTimeout;
+    private final Duration workerCommitInterval;
     private final RebalanceListener rebalanceListener;
     private final ClientSecurity security;
     private final Ordering ordering;
@@ -133,6 +144,7 @@ public final class ConsumerOptions {
         this.pollTimeout = builder.pollTimeout;
         this.startupTimeout = builder.startupTimeout;
         this.drainTimeout = builder.drainTimeout;
+        this.workerCommitInterval = builder.workerCommitInterval;
         this.rebalanceListener = builder.rebalanceListener;
         this.security = builder.security;
         this.ordering = builder.ordering;
@@ -324,6 +336,16 @@ public final class ConsumerOptions {
     }
 
     /**
+     * With worker threads and {@link CommitPolicy#PER_BATCH} or {@link CommitPolicy#ASYNC}: the shortest time
+     * between two commits while records are being handled.
+     *
+     * @return a positive duration
+     */
+    public Duration workerCommitInterval() {
+        return workerCommitInterval;
+    }
+
+    /**
      * Who is told when a rebalance changes the loop's partitions.
      *
      * @return the listener; {@link RebalanceListener#NONE} unless one was given
@@ -419,7 +441,8 @@ public final class ConsumerOptions {
                 + (rebalanceListener == RebalanceListener.NONE ? "" : ", rebalanceListener=given")
                 + ", security=" + security().map(ClientSecurity::toString).orElse("(kafka-clients default)")
                 + ", ordering=" + ordering + ", concurrency=" + concurrency
-                + (parallel() ? ", maxPendingRecords=" + maxPendingRecords : "")
+                + (parallel() ? ", maxPendingRecords=" + maxPendingRecords
+                        + ", workerCommitInterval=" + workerCommitInterval : "")
                 + ", properties=" + PassThroughProperties.display(properties) + "}";
     }
 
@@ -459,6 +482,7 @@ public final class ConsumerOptions {
         private Duration pollTimeout = DEFAULT_POLL_TIMEOUT;
         private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
         private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
+        private Duration workerCommitInterval = DEFAULT_WORKER_COMMIT_INTERVAL;
         private RebalanceListener rebalanceListener = RebalanceListener.NONE;
         private ClientSecurity security;
         private Ordering ordering = DEFAULT_ORDERING;
@@ -630,6 +654,25 @@ public final class ConsumerOptions {
          */
         public Builder drainTimeout(Duration drainTimeout) {
             this.drainTimeout = positive(drainTimeout, "drainTimeout");
+            return this;
+        }
+
+        /**
+         * With worker threads and {@link CommitPolicy#PER_BATCH} or {@link CommitPolicy#ASYNC}: the shortest time
+         * between two commits while records are being handled (5 ms by default). Records finish one by one on
+         * the workers, not a poll at a time, so the loop commits each partition's finished prefix as soon as it
+         * has moved and this long has passed since the last commit, whether or not new records arrive; once no
+         * record is being handled, it commits what is finished at once. A crash then repeats what finished in
+         * the last interval plus what was being handled. Shorter means fewer repeats after a crash and more
+         * commit requests (each a round trip that the loop thread waits for with {@code PER_BATCH}); longer, the
+         * reverse. Unused when the loop thread handles records itself.
+         *
+         * @param interval positive; not null
+         * @return this builder
+         * @throws IllegalArgumentException if {@code interval} is not positive
+         */
+        public Builder workerCommitInterval(Duration interval) {
+            this.workerCommitInterval = positive(interval, "workerCommitInterval");
             return this;
         }
 

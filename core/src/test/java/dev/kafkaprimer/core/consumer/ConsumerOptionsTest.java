@@ -123,7 +123,7 @@ class ConsumerOptionsTest {
         assertFalse(defaults.parallel());
         assertTrue(byKey.parallel());
         assertTrue(wide.parallel());
-        assertTrue(wide.toString().contains("ordering=PARTITION, concurrency=8, maxPendingRecords=1000"), wide.toString());
+        assertTrue(wide.toString().contains("ordering=PARTITION, concurrency=8, maxPendingRecords=5000, workerCommitInterval=PT0.005S"), wide.toString());
     }
 
     @Test

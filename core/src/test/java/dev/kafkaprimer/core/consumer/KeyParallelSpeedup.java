@@ -29,8 +29,8 @@ import dev.kafkaprimer.testkit.EmbeddedKafkaCluster;
  * with a handler that waits 5 ms per record. Each measurement uses a fresh group reading the topic from the
  * start; the clock runs from the first handler call to the last one's end, so joining the group is not
  * counted. Everything else is at its default (commit policy PER_BATCH, max.poll.records 500,
- * maxPendingRecords 1,000). Sequential handling cannot exceed 200 records/s here, and 64 workers at most
- * 64 × 200 = 12,800: the ideal ratio is 64.
+ * maxPendingRecords 5,000, workerCommitInterval 5 ms). Sequential handling cannot exceed 200 records/s here,
+ * and 64 workers at most 64 × 200 = 12,800: the ideal ratio is 64.
  *
  * <p>Not a test (nothing here asserts a time): run {@link #main} by hand, against a broker given as the first
  * argument, or without arguments against an embedded one. {@link ParallelCommitLoopTest} runs

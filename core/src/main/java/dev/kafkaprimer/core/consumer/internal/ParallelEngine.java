@@ -1,9 +1,11 @@
 package dev.kafkaprimer.core.consumer.internal;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -35,16 +37,22 @@ import dev.kafkaprimer.core.consumer.internal.WorkerPool.Result;
  * {@link Ordering} other than {@code PARTITION}). Only {@link #wakeup()} may be called from another thread.
  *
  * <p><b>Threads.</b> The loop thread owns the {@code KafkaConsumer} and every piece of state here. It polls,
- * reads each record's bytes, and hands records to a fixed pool of {@code concurrency} workers
- * ({@link WorkerPool}), never more than one per worker, in the order {@link WorkLanes} allows. A worker makes one attempt (the handler, or for an
- * unreadable record the dead-letter write) and puts the outcome on a queue; the loop thread takes outcomes
- * from that queue between polls, and while it has nothing else to do it waits on that queue rather than in
- * {@code poll()}, polling again at least every {@link #FETCH_CHECK_INTERVAL} (or poll timeout when it could
- * not hand out more work anyway).
+ * reads each record's bytes, and hands records in the order {@link WorkLanes} allows to a fixed pool of
+ * {@code concurrency} workers ({@link WorkerPool}): as <em>runs</em>, a lane's oldest records for one worker
+ * to handle one after the other, and a little more than the workers can start at once, so that with quick
+ * handlers the loop thread goes back to fetching instead of waiting on the workers after every few records. How
+ * long a run and how much more both follow how long recent attempts took: with slow handlers a run is one record
+ * and nothing waits for a worker. A worker makes one attempt per record (the handler, or for an unreadable
+ * record the dead-letter write) and puts each outcome on a queue; the loop thread takes outcomes from that queue
+ * between polls, and while it has nothing else to do it waits on that queue rather than in {@code poll()},
+ * polling again at least every {@link #FETCH_CHECK_INTERVAL} (or poll timeout when it could not hand out more
+ * work anyway). A record handed out but not yet started when the loop stops, or its partition is let go, does
+ * not start; it comes back unstarted.
  *
  * <p><b>Safe offsets.</b> Per partition a {@link PartitionWindow} holds the fetched records in offset order;
- * only the offset below which all are finished goes to the {@link OffsetTracker}, which commits it as the
- * {@link CommitPolicy} says.
+ * only the offset below which all are finished goes to the {@link OffsetTracker}. With {@code PER_BATCH} and
+ * {@code ASYNC} it is committed by time ({@link ConsumerOptions#workerCommitInterval()}), not per poll: the waits
+ * for a poll and for the workers end when that commit falls due.
  *
  * <p><b>Backpressure.</b> When the windows together hold {@link ConsumerOptions#maxPendingRecords()} records,
  * every partition is paused (polls go on, fetching nothing) until the oldest records are finished.
@@ -89,13 +97,20 @@ final class ParallelEngine<K, V> implements Engine {
     private final WorkerPool<K, V> workers;
     private final Map<TopicPartition, PartitionWindow> windows = new HashMap<>();
     private final WorkLanes<K, V> lanes;
-    private final Set<WorkItem<K, V>> running = new HashSet<>();
+    /** Attempts handed to the workers whose outcome has not been taken yet: queued or being handled. */
+    private int handedOut;
+    /** The batch {@link #handOut()} gives the workers, reused. */
+    private final List<WorkItem<K, V>> toHandOut = new ArrayList<>();
     private int pending;
     private boolean fetchPaused;
     private boolean shuttingDown;
     private ProcessingStoppedException stopped;
     private Throwable workerFailure;
-    private long lastCommitCheckNanos = System.nanoTime();
+    private long lastCommitNanos = System.nanoTime();
+    /** Set by the worker whose attempt stops or fails the loop: queued attempts do not start after it. */
+    private volatile boolean startsNothing;
+    /** PER_BATCH and ASYNC: commit by the worker commit interval (the other policies have their own rule). */
+    private final boolean commitsByInterval;
 
     ParallelEngine(ConsumerOptions options, RecordDeserializer<K, V> reader, RecordHandler<K, V> handler,
                    LoopControl control) {
@@ -108,6 +123,8 @@ final class ParallelEngine<K, V> implements Engine {
         this.offsets = new OffsetTracker(consumer, options);
         this.ownership = new PartitionOwnership(consumer, offsets, control, options.rebalanceListener());
         this.lanes = new WorkLanes<>(options.ordering());
+        this.commitsByInterval = options.commitPolicy() == CommitPolicy.PER_BATCH
+                || options.commitPolicy() == CommitPolicy.ASYNC;
         this.workers = new WorkerPool<>(options.concurrency(), Thread.currentThread().getName(), this::attempt);
     }
 
@@ -138,12 +155,11 @@ final class ParallelEngine<K, V> implements Engine {
                 accept(records);
                 takeCompletions();
                 handOut();
-                commitAfterPoll(!records.isEmpty());
+                commitIfDue();
                 if (records.isEmpty()) {
                     awaitCompletion();
-                    // The wait may have taken the last running record's outcome: commit before the next poll,
-                    // which, with nothing running, blocks for a whole poll timeout.
-                    commitAfterPoll(false);
+                    // The wait ends early when a commit falls due, or when it took outcomes that make one due.
+                    commitIfDue();
                 }
             }
         } catch (WakeupException e) {
@@ -161,13 +177,16 @@ final class ParallelEngine<K, V> implements Engine {
         shutDown(failure);
     }
 
-    /** Zero while workers may report (their outcomes are awaited after the poll), else up to the next retry. */
+    /**
+     * Zero while workers may report (their outcomes are awaited after the poll), else up to the next retry or the
+     * next commit due, whichever comes first.
+     */
     private Duration pollTimeout() {
-        if (!running.isEmpty() || workers.hasCompletions()) {
+        if (handedOut > 0 || workers.hasCompletions()) {
             return Duration.ZERO;
         }
-        long untilRetry = lanes.nanosUntilNextRetry(System.nanoTime());
-        return untilRetry < options.pollTimeout().toNanos() ? Duration.ofNanos(untilRetry) : options.pollTimeout();
+        long until = Math.min(lanes.nanosUntilNextRetry(System.nanoTime()), untilCommitDue());
+        return until < options.pollTimeout().toNanos() ? Duration.ofNanos(until) : options.pollTimeout();
     }
 
     /** Pauses fetching while the loop holds as many records as it may; resumes once it holds fewer. */
@@ -216,19 +235,31 @@ final class ParallelEngine<K, V> implements Engine {
             return;
         }
         lanes.releaseDueRetries(System.nanoTime());
-        while (running.size() < options.concurrency()) {
-            WorkItem<K, V> item = lanes.take();
-            if (item == null) {
-                return;
+        int limit = options.concurrency() + workers.queueAhead();
+        int runLength = workers.runLength();
+        while (handedOut < limit) {
+            WorkItem<K, V> run = lanes.take(Math.min(runLength, limit - handedOut));
+            if (run == null) {
+                break;
             }
-            int attempt = item.startAttempt();
-            running.add(item);
-            workers.submit(item, attempt);
+            for (WorkItem<K, V> item = run; item != null; item = item.nextInRun()) {
+                item.startAttempt();
+                item.window().handedOneOut();
+                handedOut++;
+            }
+            toHandOut.add(run);
         }
+        workers.submitAll(toHandOut);
+        toHandOut.clear();
     }
 
     /** Runs on a worker: one attempt at {@code item}. Never throws; the outcome says what happened. */
     private Completion<K, V> attempt(WorkItem<K, V> item, int attempt) {
+        if (startsNothing || control.isClosing() || item.window().isClosing()) {
+            // Handed out, but queued behind other work when the loop began to stop or to let the partition go:
+            // nothing new starts then, as if it had never been handed out.
+            return new Completion<>(item, Result.NOT_STARTED, null);
+        }
         try {
             if (item.unreadable() != null) {
                 // No retry can make these bytes readable: dead-letter them untouched, and move on.
@@ -247,8 +278,10 @@ final class ParallelEngine<K, V> implements Engine {
             deadLetters.publish(item.record(), failure, new DeadLetterPublisher.History(attempt, firstFailure));
             return new Completion<>(item, Result.FINISHED, null);
         } catch (ProcessingStoppedException stoppedOrDeadLetterFailed) {
+            startsNothing = true;
             return new Completion<>(item, Result.STOP, stoppedOrDeadLetterFailed);
         } catch (RuntimeException | Error unexpected) {
+            startsNothing = true;
             return new Completion<>(item, Result.FAILED, unexpected);
         }
     }
@@ -266,13 +299,13 @@ final class ParallelEngine<K, V> implements Engine {
      * past the next retry.
      */
     private void awaitCompletion() {
-        if (running.isEmpty()) {
+        if (handedOut == 0) {
             return;
         }
-        boolean cannotTakeMore = fetchPaused || running.size() >= options.concurrency();
+        boolean cannotTakeMore = fetchPaused || handedOut >= options.concurrency() + workers.queueAhead();
         long wait = Math.min(lanes.nanosUntilNextRetry(System.nanoTime()),
                 (cannotTakeMore ? options.pollTimeout() : FETCH_CHECK_INTERVAL).toNanos());
-        Completion<K, V> completion = workers.await(wait);
+        Completion<K, V> completion = workers.await(Math.min(Math.min(wait, untilNudge()), untilCommitDue()));
         if (completion != null) {
             take(completion);
             takeCompletions();
@@ -286,7 +319,8 @@ final class ParallelEngine<K, V> implements Engine {
             return;
         }
         WorkItem<K, V> item = completion.item();
-        running.remove(item);
+        handedOut--;
+        item.window().oneCameBack();
         lanes.abandonedEnded(item);
         if (completion.result() == Result.FAILED) {
             workerFailure = ShutdownSteps.attach(workerFailure, completion.failure());
@@ -294,12 +328,19 @@ final class ParallelEngine<K, V> implements Engine {
         }
         PartitionWindow window = item.window();
         if (windows.get(window.partition()) != window) {
+            if (completion.result() == Result.NOT_STARTED) {
+                return;   // nothing happened to it: the partition's next reader handles it, as any other
+            }
             LOG.info("Ignoring the outcome ({}) of {}: the partition was given up or rewound while it was handled, "
                     + "so its next reader handles it again", completion.result(), item);
             return;
         }
         switch (completion.result()) {
             case FINISHED -> finished(item);
+            case NOT_STARTED -> {
+                item.undoAttempt();
+                lanes.notStarted(item);
+            }
             case RETRY -> retryLater(item, completion.failure());
             case STOP -> stopped = (ProcessingStoppedException) ShutdownSteps.attach(stopped, completion.failure());
             default -> throw new IllegalStateException("unexpected outcome " + completion.result());
@@ -340,17 +381,34 @@ final class ParallelEngine<K, V> implements Engine {
     }
 
     /**
-     * As the sequential loop: commits per poll that brought records, and at least once per poll timeout; and
-     * also as soon as the last record being handled has finished, so that finished work is not left
-     * uncommitted for a whole poll timeout while the loop waits in {@code poll()} for records that may not come.
+     * Commits the finished prefixes once they have moved and the worker commit interval has passed since the last
+     * commit, or at once when no record is being handled any more. Records finish one by one on the workers, so
+     * unlike the sequential loop this does not wait for a poll: finished work is committed within about an
+     * interval whether or not new records arrive, and never more often, however fast records finish. Called
+     * after every poll and every wait for workers. With {@code PER_RECORD} the tracker has committed each move
+     * already; {@code EVERY_N_RECORDS_OR_INTERVAL} keeps its own count and interval.
      */
-    private void commitAfterPoll(boolean fetched) {
+    private void commitIfDue() {
+        if (!commitsByInterval) {
+            offsets.afterPoll();
+            return;
+        }
+        if (!offsets.hasUncommitted()) {
+            return;
+        }
         long now = System.nanoTime();
-        boolean idleWithFinishedWork = running.isEmpty() && offsets.hasUncommitted();
-        if (fetched || idleWithFinishedWork || now - lastCommitCheckNanos >= options.pollTimeout().toNanos()) {
-            lastCommitCheckNanos = now;
+        if (now - lastCommitNanos >= options.workerCommitInterval().toNanos()) {
+            lastCommitNanos = now;
             offsets.afterPoll();
         }
+    }
+
+    /** How long until {@link #commitIfDue()} would commit finished work; Long.MAX_VALUE if none waits. */
+    private long untilCommitDue() {
+        if (!commitsByInterval || !offsets.hasUncommitted()) {
+            return Long.MAX_VALUE;
+        }
+        return Math.max(0, lastCommitNanos + options.workerCommitInterval().toNanos() - System.nanoTime());
     }
 
     private void applySeekRequests() {
@@ -386,15 +444,23 @@ final class ParallelEngine<K, V> implements Engine {
                         left, partitions, options.drainTimeout().toMillis());
                 return;
             }
-            Completion<K, V> completion = workers.await(wait);
+            Completion<K, V> completion = workers.await(Math.min(wait, untilNudge()));
             if (completion != null) {
                 take(completion);
             }
         }
     }
 
+    /**
+     * Lets the pool wake one more worker if handed-out records have waited too long for one; returns how long
+     * the loop thread may wait before it asks again.
+     */
+    private long untilNudge() {
+        return workers.nudge() ? WorkerPool.NUDGE_AFTER.toNanos() : Long.MAX_VALUE;
+    }
+
     private long runningIn(Set<PartitionWindow> closing) {
-        return running.stream().filter(item -> closing.contains(item.window())).count();
+        return closing.stream().mapToLong(PartitionWindow::handedOut).sum();
     }
 
     /** Drops everything held for {@code partitions}; outcomes still to come for them will be ignored. */
@@ -429,7 +495,7 @@ final class ParallelEngine<K, V> implements Engine {
             takeCompletions();
             LOG.warn("{} handler(s) still running {} s after they were interrupted; run() returns without them: "
                     + "their records are not committed (the partitions' next owners read them again), and a dead "
-                    + "letter they write now is refused", running.size(), WORKER_STOP_TIMEOUT.toSeconds());
+                    + "letter they write now is refused", handedOut, WORKER_STOP_TIMEOUT.toSeconds());
         }
     }
 

@@ -10,7 +10,7 @@ import org.apache.kafka.common.TopicPartition;
  * offset order, and the <em>safe offset</em>: the offset after the newest record below which every record is
  * finished. Records finish in any order; the safe offset moves only when the oldest held record finishes, and
  * then past every finished record behind it. Committing it can never skip an unfinished record. Loop thread
- * only.
+ * only, except {@link #isClosing()}, which workers read.
  *
  * <p>A new window is made whenever this member (again) starts reading the partition afresh: on assignment and
  * after a seek. Workers' results for records of an older window are ignored.
@@ -20,7 +20,9 @@ final class PartitionWindow {
     private final TopicPartition partition;
     private final ArrayDeque<WorkItem<?, ?>> held = new ArrayDeque<>();
     private OffsetAndMetadata safeOffset;
-    private boolean closing;
+    /** Set by the loop thread; read by workers too, which start nothing of a closing window. */
+    private volatile boolean closing;
+    private int handedOut;
 
     PartitionWindow(TopicPartition partition) {
         this.partition = partition;
@@ -62,6 +64,21 @@ final class PartitionWindow {
     /** The offset below which every record of this window is finished, or null before the first finished. */
     OffsetAndMetadata safeOffset() {
         return safeOffset;
+    }
+
+    /** Records of this window handed to the workers whose outcome has not come back yet. */
+    int handedOut() {
+        return handedOut;
+    }
+
+    /** An attempt at one of its records was handed to the workers. */
+    void handedOneOut() {
+        handedOut++;
+    }
+
+    /** The outcome of an attempt at one of its records came back. */
+    void oneCameBack() {
+        handedOut--;
     }
 
     /** From now on no new attempt starts for this window's records: it is being given up or rewound. */

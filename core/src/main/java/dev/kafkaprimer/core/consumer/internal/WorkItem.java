@@ -22,6 +22,10 @@ final class WorkItem<K, V> {
     private long retryAtNanos;
     /** When the first attempt failed; set by the loop thread before it hands out the second attempt. */
     private long firstFailureMillis;
+    /** When the loop thread last queued an attempt at it for the workers. */
+    private long queuedAtNanos;
+    /** The record after it in the run a worker handles one after the other, or null; set by the loop thread. */
+    private WorkItem<K, V> nextInRun;
 
     private WorkItem(ConsumerRecord<byte[], byte[]> record, ConsumerRecord<K, V> typed,
                      RuntimeException unreadable, PartitionWindow window) {
@@ -69,6 +73,19 @@ final class WorkItem<K, V> {
         return attempts;
     }
 
+    /** The attempt counted by {@link #startAttempt()} did not start: its run stopped at an older record. */
+    void undoAttempt() {
+        attempts--;
+    }
+
+    WorkItem<K, V> nextInRun() {
+        return nextInRun;
+    }
+
+    void nextInRun(WorkItem<K, V> next) {
+        nextInRun = next;
+    }
+
     boolean isFinished() {
         return finished;
     }
@@ -83,6 +100,14 @@ final class WorkItem<K, V> {
 
     void firstFailedAt(long millis) {
         firstFailureMillis = millis;
+    }
+
+    long queuedAtNanos() {
+        return queuedAtNanos;
+    }
+
+    void queuedAt(long nanos) {
+        queuedAtNanos = nanos;
     }
 
     long retryAtNanos() {

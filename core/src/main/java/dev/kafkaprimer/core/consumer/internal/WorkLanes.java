@@ -15,9 +15,11 @@ import dev.kafkaprimer.core.consumer.Ordering;
 /**
  * Decides which fetched record a worker may take next, so that the {@link Ordering} holds. Records that must
  * keep their order share a <em>lane</em>: a partition's records with {@link Ordering#PARTITION}, a key's records
- * within a partition with {@link Ordering#KEY}; any other record is a lane of its own. A lane hands out its
- * oldest record and nothing more until that record is finished, including the waits before its retries;
- * lanes whose oldest record may start wait in a queue, oldest first. Loop thread only.
+ * within a partition with {@link Ordering#KEY}; any other record is a lane of its own. A lane hands out a
+ * <em>run</em>: its oldest record, or its oldest few in offset order for one worker to handle one after the
+ * other, and nothing more until every record of the run is finished or has come back unstarted (a worker stops a
+ * run at its first record that does not finish), including the waits before a retry; lanes whose oldest record
+ * may start wait in a queue, oldest first. Loop thread only.
  *
  * @param <K> the type of record keys
  * @param <V> the type of record values
@@ -29,6 +31,8 @@ final class WorkLanes<K, V> {
         final Object key;
         final TopicPartition partition;
         final ArrayDeque<WorkItem<K, V>> items = new ArrayDeque<>();
+        /** How many of the oldest items are handed out (the oldest counts while it waits for a retry). */
+        int out;
 
         Lane(Object key, TopicPartition partition) {
             this.key = key;
@@ -77,8 +81,13 @@ final class WorkLanes<K, V> {
         };
     }
 
-    /** The next record a worker may take, now counted as taken; null if every lane is empty or taken. */
-    WorkItem<K, V> take() {
+    /**
+     * The next run a worker may take: up to {@code max} of the oldest records of the next ready lane, in offset
+     * order, now counted as taken and chained by {@link WorkItem#nextInRun()}.
+     *
+     * @return the first record of the run; null if every lane is empty or taken
+     */
+    WorkItem<K, V> take(int max) {
         Lane<K, V> lane = ready.poll();
         // One key never runs twice at once in a member, not even after its partition was dropped and read again
         // while an abandoned handler of the key still runs.
@@ -89,15 +98,49 @@ final class WorkLanes<K, V> {
         if (lane == null) {
             return null;
         }
-        WorkItem<K, V> item = lane.items.peek();
-        laneOfTaken.put(item, lane);
-        return item;
+        WorkItem<K, V> first = null;
+        WorkItem<K, V> previous = null;
+        int count = 0;
+        for (WorkItem<K, V> item : lane.items) {
+            if (count == max) {
+                break;
+            }
+            laneOfTaken.put(item, lane);
+            item.nextInRun(null);
+            if (previous == null) {
+                first = item;
+            } else {
+                previous.nextInRun(item);
+            }
+            previous = item;
+            count++;
+        }
+        lane.out = count;
+        return first;
     }
 
-    /** {@code item}, taken before, is finished: the next record of its lane may be taken. */
+    /** {@code item}, taken before, is finished: once its whole run is, the next records of its lane may be taken. */
     void finished(WorkItem<K, V> item) {
         Lane<K, V> lane = laneOfTaken.remove(item);
-        lane.items.poll();
+        lane.items.poll();   // a run finishes in offset order, so the finished record is the oldest
+        lane.out--;
+        runEnded(lane);
+    }
+
+    /**
+     * {@code item}, taken before in a run, came back unstarted: an older record of its run did not finish. It
+     * stays where it is, the next to take once the older one is finished.
+     */
+    void notStarted(WorkItem<K, V> item) {
+        Lane<K, V> lane = laneOfTaken.remove(item);
+        lane.out--;
+        runEnded(lane);
+    }
+
+    private void runEnded(Lane<K, V> lane) {
+        if (lane.out > 0) {
+            return;
+        }
         if (!lane.items.isEmpty()) {
             ready.add(lane);
         } else if (lane.key != null) {
