@@ -16,6 +16,7 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.GroupProtocol;
+import org.apache.kafka.common.IsolationLevel;
 
 /**
  * Everything a {@link CommitLoop} needs to know: where the cluster is, which group it joins, what it reads,
@@ -62,6 +63,8 @@ public final class ConsumerOptions {
     public static final OffsetReset DEFAULT_OFFSET_RESET = OffsetReset.EARLIEST;
     /** The group protocol by default: the classic one, as in Kafka's own client. */
     public static final GroupProtocol DEFAULT_GROUP_PROTOCOL = GroupProtocol.CLASSIC;
+    /** Which records of transactions the loop reads by default: all of them, as kafka-clients does. */
+    public static final IsolationLevel DEFAULT_ISOLATION_LEVEL = IsolationLevel.READ_UNCOMMITTED;
     /** The commit policy by default: one synchronous commit per poll. */
     public static final CommitPolicy DEFAULT_COMMIT_POLICY = CommitPolicy.PER_BATCH;
     /** N of {@link CommitPolicy#EVERY_N_RECORDS_OR_INTERVAL} by default. */
@@ -109,6 +112,7 @@ public final class ConsumerOptions {
     private final Pattern topicPattern;
     private final OffsetReset offsetReset;
     private final GroupProtocol groupProtocol;
+    private final IsolationLevel isolationLevel;
     private final CommitPolicy commitPolicy;
     private final int commitEveryRecords;
     private final Duration commitInterval;
@@ -134,6 +138,7 @@ public final class ConsumerOptions {
         this.topicPattern = builder.topicPattern;
         this.offsetReset = builder.offsetReset;
         this.groupProtocol = builder.groupProtocol;
+        this.isolationLevel = builder.isolationLevel;
         this.commitPolicy = builder.commitPolicy;
         this.commitEveryRecords = builder.commitEveryRecords;
         this.commitInterval = builder.commitInterval;
@@ -242,6 +247,15 @@ public final class ConsumerOptions {
      */
     public GroupProtocol groupProtocol() {
         return groupProtocol;
+    }
+
+    /**
+     * Which records written in transactions the loop reads: see {@link Builder#isolationLevel(IsolationLevel)}.
+     *
+     * @return the choice; never null
+     */
+    public IsolationLevel isolationLevel() {
+        return isolationLevel;
     }
 
     /**
@@ -432,6 +446,7 @@ public final class ConsumerOptions {
         return "ConsumerOptions{bootstrapServers=" + bootstrapServers + ", groupId=" + groupId
                 + (topicPattern != null ? ", topicPattern=" + topicPattern : ", topics=" + topics)
                 + ", offsetReset=" + offsetReset + ", groupProtocol=" + groupProtocol
+                + ", isolationLevel=" + isolationLevel
                 + ", commitPolicy=" + commitPolicy
                 + (commitPolicy == CommitPolicy.EVERY_N_RECORDS_OR_INTERVAL
                         ? "(" + commitEveryRecords + " records or " + commitInterval + ")" : "")
@@ -472,6 +487,7 @@ public final class ConsumerOptions {
         private final Pattern topicPattern;
         private OffsetReset offsetReset = DEFAULT_OFFSET_RESET;
         private GroupProtocol groupProtocol = DEFAULT_GROUP_PROTOCOL;
+        private IsolationLevel isolationLevel = DEFAULT_ISOLATION_LEVEL;
         private CommitPolicy commitPolicy = DEFAULT_COMMIT_POLICY;
         private int commitEveryRecords = DEFAULT_COMMIT_EVERY_RECORDS;
         private Duration commitInterval = DEFAULT_COMMIT_INTERVAL;
@@ -517,6 +533,30 @@ public final class ConsumerOptions {
          */
         public Builder groupProtocol(GroupProtocol groupProtocol) {
             this.groupProtocol = Objects.requireNonNull(groupProtocol, "groupProtocol");
+            return this;
+        }
+
+        /**
+         * Which records written in transactions the loop reads. A transactional producer's records are stored in
+         * the partition as they are sent, before the transaction ends, and a marker written at its end says
+         * whether it was committed or aborted.
+         * <ul>
+         *   <li>{@link IsolationLevel#READ_UNCOMMITTED} (the default, as in kafka-clients): every record, as soon
+         *   as it is stored, also those of transactions still open and of transactions that were aborted later;
+         *   a handler may then act on records that, as far as their producer is concerned, never happened.</li>
+         *   <li>{@link IsolationLevel#READ_COMMITTED}: only records of committed transactions (and records written
+         *   without one), each once its transaction has committed. A partition is read only up to its <em>last
+         *   stable offset</em>, the first record of a transaction still open: one slow transaction holds back
+         *   the records after it, also non-transactional ones, until it ends.</li>
+         * </ul>
+         * Either way the committed offsets count the markers too: a loop that has read everything commits the
+         * log's end offset, not the offset after the last record it handled.
+         *
+         * @param isolationLevel the choice; not null
+         * @return this builder
+         */
+        public Builder isolationLevel(IsolationLevel isolationLevel) {
+            this.isolationLevel = Objects.requireNonNull(isolationLevel, "isolationLevel");
             return this;
         }
 
@@ -755,7 +795,7 @@ public final class ConsumerOptions {
 
         /**
          * Passes any other client setting through, such as {@code max.poll.interval.ms} or
-         * {@code isolation.level}; see {@link ConsumerConfig} for their names.
+         * {@code fetch.max.bytes}; see {@link ConsumerConfig} for their names.
          *
          * @param name  the setting, preferably a {@code ConsumerConfig.*_CONFIG} constant; not blank
          * @param value its value, as Kafka accepts it (text, number, boolean, class, list); not null

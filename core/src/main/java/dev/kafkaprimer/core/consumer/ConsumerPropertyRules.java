@@ -18,11 +18,13 @@ final class ConsumerPropertyRules {
     private static final Map<String, String> CHOSEN_HERE = Map.of(
             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "the bootstrapServers argument of builder(...)",
             ConsumerConfig.GROUP_ID_CONFIG, "the groupId argument of builder(...)",
-            ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, "nothing: keys are read as UTF-8 text",
+            ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, "the key deserializer given to CommitLoop (UTF-8 text "
+                    + "unless one is given)",
             ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, "the deserializer given to CommitLoop (bytes are "
                     + "deserialized inside the loop, so one bad record cannot make poll() fail)",
             ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "offsetReset(OffsetReset)",
             ConsumerConfig.GROUP_PROTOCOL_CONFIG, "groupProtocol(GroupProtocol)",
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG, "isolationLevel(IsolationLevel)",
             ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "maxPollRecords(int)");
     /** Settings KIP-848 moves to the broker: a consumer-protocol client refuses them. */
     private static final Map<String, String> BROKER_SIDE_WITH_CONSUMER_PROTOCOL = Map.of(

@@ -85,7 +85,8 @@ class ConsumerOptionsTest {
     @ParameterizedTest
     @ValueSource(strings = {ConsumerConfig.GROUP_ID_CONFIG, ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
             ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-            ConsumerConfig.GROUP_PROTOCOL_CONFIG, ConsumerConfig.MAX_POLL_RECORDS_CONFIG})
+            ConsumerConfig.GROUP_PROTOCOL_CONFIG, ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG})
     void shouldRefuseToPassThroughSettingsTheOptionsChooseThemselves(String name) {
         IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
                 () -> builder().property(name, "x"));
@@ -123,7 +124,9 @@ class ConsumerOptionsTest {
         assertFalse(defaults.parallel());
         assertTrue(byKey.parallel());
         assertTrue(wide.parallel());
-        assertTrue(wide.toString().contains("ordering=PARTITION, concurrency=8, maxPendingRecords=5000, workerCommitInterval=PT0.005S"), wide.toString());
+        assertTrue(wide.toString().contains(
+                "ordering=PARTITION, concurrency=8, maxPendingRecords=5000, workerCommitInterval=PT0.005S"),
+                wide.toString());
     }
 
     @Test

@@ -44,6 +44,7 @@ final class ClientProperties {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, options.offsetReset().configValue());
         // CLASSIC: members agree on the assignment themselves; CONSUMER (KIP-848): the broker assigns.
         props.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, options.groupProtocol().name().toLowerCase(Locale.ROOT));
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, options.isolationLevel().name().toLowerCase(Locale.ROOT));
         if (options.groupProtocol() == GroupProtocol.CLASSIC) {
             // A rebalance moves only the partitions that change owner; the others keep being consumed.
             props.putIfAbsent(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,

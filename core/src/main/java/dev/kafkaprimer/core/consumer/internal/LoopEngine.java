@@ -1,10 +1,12 @@
 package dev.kafkaprimer.core.consumer.internal;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -105,7 +107,10 @@ final class LoopEngine<K, V> implements Engine {
             if (control.isClosing()) {
                 return;
             }
-            processor.process(partition, records.records(partition));
+            List<ConsumerRecord<byte[], byte[]>> fetched = records.records(partition);
+            processor.process(partition, fetched);
+            // If the last one is finished, commit past the transaction markers after it too.
+            ConsumerPositions.catchUp(consumer, offsets, partition, fetched.get(fetched.size() - 1).offset());
         }
     }
 

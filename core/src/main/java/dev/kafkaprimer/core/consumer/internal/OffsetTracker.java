@@ -90,6 +90,28 @@ final class OffsetTracker {
     }
 
     /**
+     * Every record the consumer has returned for {@code partition} is finished, and the consumer's position there
+     * has moved on to {@code position} past offsets that hold no record to handle: the markers that end
+     * transactions, and the records of aborted transactions that a {@code read_committed} consumer skips. Those
+     * need no handling, so the position may be committed: otherwise a loop reading a transactional topic would
+     * commit the offset after its last record, before the last marker, and the group's lag would never come
+     * to 0. Does nothing for a partition with no finished record yet, or a position not past the finished ones.
+     */
+    void caughtUp(TopicPartition partition, long position) {
+        Position tracked = finished.get(partition);
+        if (tracked != null && position > tracked.next) {
+            // No record sits at these offsets, so there is no leader epoch of one to send along.
+            moveTo(partition, position, Optional.empty());
+        }
+    }
+
+    /** The offset after the last finished record of {@code partition}, or -1 if none is finished. */
+    long finishedUpTo(TopicPartition partition) {
+        Position tracked = finished.get(partition);
+        return tracked == null ? -1 : tracked.next;
+    }
+
+    /**
      * Whether a commit since the last {@link #polled()} found that the group has moved on without this member
      * (a rebalance in progress, or a generation the group no longer knows): the loop should hand out no more of
      * what it holds, and poll to rejoin.

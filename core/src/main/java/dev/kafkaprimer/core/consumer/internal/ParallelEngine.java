@@ -107,8 +107,6 @@ final class ParallelEngine<K, V> implements Engine {
     private ProcessingStoppedException stopped;
     private Throwable workerFailure;
     private long lastCommitNanos = System.nanoTime();
-    /** Set by the worker whose attempt stops or fails the loop: queued attempts do not start after it. */
-    private volatile boolean startsNothing;
     /** PER_BATCH and ASYNC: commit by the worker commit interval (the other policies have their own rule). */
     private final boolean commitsByInterval;
 
@@ -255,8 +253,8 @@ final class ParallelEngine<K, V> implements Engine {
 
     /** Runs on a worker: one attempt at {@code item}. Never throws; the outcome says what happened. */
     private Completion<K, V> attempt(WorkItem<K, V> item, int attempt) {
-        if (startsNothing || control.isClosing() || item.window().isClosing()) {
-            // Handed out, but queued behind other work when the loop began to stop or to let the partition go:
+        if (control.isClosing() || item.window().isClosing()) {
+            // Handed out, but queued behind other work when the loop began to close or to let the partition go:
             // nothing new starts then, as if it had never been handed out.
             return new Completion<>(item, Result.NOT_STARTED, null);
         }
@@ -278,10 +276,10 @@ final class ParallelEngine<K, V> implements Engine {
             deadLetters.publish(item.record(), failure, new DeadLetterPublisher.History(attempt, firstFailure));
             return new Completion<>(item, Result.FINISHED, null);
         } catch (ProcessingStoppedException stoppedOrDeadLetterFailed) {
-            startsNothing = true;
+            workers.halt();
             return new Completion<>(item, Result.STOP, stoppedOrDeadLetterFailed);
         } catch (RuntimeException | Error unexpected) {
-            startsNothing = true;
+            workers.halt();
             return new Completion<>(item, Result.FAILED, unexpected);
         }
     }
@@ -356,6 +354,10 @@ final class ParallelEngine<K, V> implements Engine {
             pending -= released;
             try {
                 offsets.finished(window.partition(), window.safeOffset(), released);
+                if (window.size() == 0) {
+                    // Every record returned for it is finished: commit past the transaction markers after them.
+                    ConsumerPositions.catchUp(consumer, offsets, window.partition());
+                }
             } catch (WakeupException e) {
                 // close() woke the consumer while a commit was due: the final commit makes it again.
                 if (!control.isClosing()) {

@@ -103,6 +103,8 @@ final class WorkerPool<K, V> {
     private int waking;
     /** Set by {@link #shutdownNow()}; written under {@link #lock}, read by workers without it too. */
     private volatile boolean stopping;
+    /** Set by {@link #halt()}; written under {@link #lock}, read by workers without it too. */
+    private volatile boolean halted;
     /**
      * A running average of how long one attempt takes, written by every worker without a lock: it is only an
      * estimate for deciding whether to wake a worker, and an update lost to a race changes nothing that matters.
@@ -232,6 +234,26 @@ final class WorkerPool<K, V> {
     }
 
     /**
+     * Processing stops (a handler asked to, or failed unexpectedly): the runs no worker has taken yet are given
+     * back unstarted, and a worker in the middle of a run starts none of its later records. A record a worker has
+     * already taken is still handled, as it would have been had it been handed over alone. Any thread; called by
+     * the worker whose attempt stopped the loop.
+     */
+    void halt() {
+        lock.lock();
+        try {
+            halted = true;
+            WorkItem<K, V> run;
+            while ((run = queue.poll()) != null) {
+                giveBack(run);
+            }
+            queuedRecords = 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * Stops the workers: attempts not yet started are dropped (their records are read again by the next owner)
      * and handlers still running are interrupted. Loop thread.
      */
@@ -285,6 +307,10 @@ final class WorkerPool<K, V> {
         WorkItem<K, V> run;
         while ((run = take()) != null) {
             for (WorkItem<K, V> item = run; item != null; item = item.nextInRun()) {
+                if (halted && item != run) {
+                    giveBack(item);   // processing stopped while this run was under way: none of the rest starts
+                    break;
+                }
                 // A handler may have left its thread's interrupt flag set: the next one must not start
                 // interrupted, unless the interrupt is shutdownNow()'s, which may have come just before the flag
                 // was cleared.

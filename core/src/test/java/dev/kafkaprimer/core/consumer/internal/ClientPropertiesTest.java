@@ -18,6 +18,7 @@ import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.GroupProtocol;
 import org.apache.kafka.clients.consumer.RangeAssignor;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.config.SslConfigs;
 import org.junit.jupiter.api.Test;
@@ -77,11 +78,20 @@ class ClientPropertiesTest {
     }
 
     @Test
+    void shouldGiveTheConsumerTheIsolationLevelChosen() {
+        assertEquals("read_uncommitted", ClientProperties.consumer(builder().build())
+                .get(ConsumerConfig.ISOLATION_LEVEL_CONFIG));
+        assertEquals("read_committed", ClientProperties.consumer(
+                builder().isolationLevel(IsolationLevel.READ_COMMITTED).build())
+                .get(ConsumerConfig.ISOLATION_LEVEL_CONFIG));
+    }
+
+    @Test
     void shouldGiveTheDeadLetterProducerSecuritySettingsButNotConsumerOnlyOnes() {
         // Given options with a security setting, a consumer-only setting and a client id
         ConsumerOptions options = builder()
                 .property(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SSL")
-                .property(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
+                .property(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1024)
                 .property(ConsumerConfig.CLIENT_ID_CONFIG, "billing-1")
                 .deadLetterTimeout(Duration.ofSeconds(7))
                 .build();
@@ -91,7 +101,7 @@ class ClientPropertiesTest {
 
         // Then it shares security, waits for all replicas, and gives up when the loop stops waiting
         assertEquals("SSL", props.get(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG));
-        assertFalse(props.containsKey(ConsumerConfig.ISOLATION_LEVEL_CONFIG));
+        assertFalse(props.containsKey(ConsumerConfig.FETCH_MIN_BYTES_CONFIG));
         assertFalse(props.containsKey(ProducerConfig.CLIENT_ID_CONFIG));
         assertEquals("all", props.get(ProducerConfig.ACKS_CONFIG));
         assertEquals(7_000, props.get(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG));
