@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -149,5 +151,41 @@ class WorkerDispatchTest extends BrokerClientsPerTest {
         expected.add(150L);
         expected.addAll(LongStream.range(151, 300).boxed().toList());
         assertEquals(expected, attempts);
+    }
+
+    @Test
+    void shouldHandleEachRecordOnceInKeyOrderWithRunsUnderTheConsumerGroupProtocol(TestTopics topics) {
+        // Given 2,000 records of 40 keys over 4 partitions, quick handlers (so records go out in runs), and a
+        // group on the consumer protocol (KIP-848)
+        String topic = topics.next();
+        String group = topic + "-group";
+        clients.createTopic(topic, 4);
+        for (int i = 0; i < 2_000; i++) {
+            clients.send(topic, i % 4, "key-" + (i % 40), Integer.toString(i));
+        }
+        Map<String, List<Integer>> seenPerKey = new ConcurrentHashMap<>();
+        CommitLoop<String, String> loop = CommitLoop.create(
+                TestOptions.quick(kafka.bootstrapServers(), group, topic, GroupProtocol.CONSUMER)
+                        .ordering(Ordering.KEY).concurrency(8).build(),
+                new StringDeserializer(), record -> seenPerKey
+                        .computeIfAbsent(record.key(), k -> new CopyOnWriteArrayList<>())
+                        .add(Integer.parseInt(record.value())));
+
+        // When one member handles them all
+        try (LoopThread running = LoopThread.start(loop, "consumer-protocol-runs")) {
+            running.awaitWhileRunning("500 records committed in each partition", () -> clients.committed(group),
+                    committed -> committed.size() == 4 && committed.values().stream().allMatch(o -> o == 500L));
+        }
+
+        // Then every key's records were handled once each, in the order they were written
+        assertEquals(40, seenPerKey.size());
+        seenPerKey.forEach((key, values) -> {
+            List<Integer> written = new ArrayList<>();
+            int first = Integer.parseInt(key.substring("key-".length()));
+            for (int i = first; i < 2_000; i += 40) {
+                written.add(i);
+            }
+            assertEquals(written, values, key);
+        });
     }
 }
