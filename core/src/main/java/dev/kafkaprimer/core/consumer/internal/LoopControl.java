@@ -24,6 +24,10 @@ public final class LoopControl {
     /** The monitor of {@link #awaitAssignment}: notified when the assignment changes or the loop ends. */
     private final Object assignmentChanged = new Object();
 
+    /** A loop's control, before its loop has started: not closing, no seek pending, no partition owned. */
+    public LoopControl() {
+    }
+
     /**
      * Asks the loop to stop.
      *
@@ -33,12 +37,20 @@ public final class LoopControl {
         return closing.compareAndSet(false, true);
     }
 
-    /** @return whether the loop was asked to stop */
+    /**
+     * Whether the loop was asked to stop. Any thread.
+     *
+     * @return whether the loop was asked to stop
+     */
     public boolean isClosing() {
         return closing.get();
     }
 
-    /** @param request a seek for the loop thread to apply before its next poll */
+    /**
+     * Queues a seek for the loop thread, which applies it before its next poll. Any thread.
+     *
+     * @param request a seek for the loop thread to apply before its next poll
+     */
     public void submit(SeekRequest request) {
         seeks.add(request);
     }
@@ -60,7 +72,11 @@ public final class LoopControl {
         }
     }
 
-    /** @return the partitions the loop owned at its last rebalance */
+    /**
+     * The partitions the loop owned at its last rebalance. Any thread.
+     *
+     * @return the partitions the loop owned at its last rebalance
+     */
     public Set<TopicPartition> assignment() {
         return assignment;
     }

@@ -34,6 +34,8 @@ public record SeekRequest(Target target, Instant timestamp, CompletableFuture<Ma
     }
 
     /**
+     * A request to move every owned partition to {@code target}.
+     *
      * @param target    where to move
      * @param timestamp the time, for {@code TIMESTAMP}; null otherwise
      * @return the request, its result not yet complete
