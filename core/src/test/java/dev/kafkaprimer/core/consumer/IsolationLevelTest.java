@@ -18,6 +18,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.kafkaprimer.testkit.Await;
 import dev.kafkaprimer.testkit.TestTopics;
 
 /**
@@ -76,8 +77,9 @@ class IsolationLevelTest extends BrokerClientsPerTest {
      * their transactions' three markers: 6), and returns the values handled, in order.
      */
     private List<String> readAll(IsolationLevel level, int concurrency) {
-        long end = clients.endOffset(partition);
-        assertEquals(6L, end, "three records, each followed by its transaction's marker");
+        // commitTransaction() returns once the coordinator has decided; it writes the markers just after
+        long end = Await.until(BrokerClients.TIMEOUT, "three records, each followed by its transaction's marker",
+                () -> clients.endOffset(partition), offset -> offset == 6L);
         String group = topic + "-" + level + "-" + concurrency;
         List<String> handled = new CopyOnWriteArrayList<>();
         CommitLoop<String, String> loop = CommitLoop.create(
