@@ -129,6 +129,34 @@ import dev.kafkaprimer.core.json.JsonDeserializer;
  * the next batch. {@code close()} lets the batch being handled finish, as it does a record, and hands over no
  * other. {@link BatchHandler} tells the details.
  *
+ * <p><b>Transactions (exactly-once inside Kafka).</b> When the result of processing is itself Kafka records,
+ * {@link #forJsonTransactional forJsonTransactional} and {@link #createTransactional createTransactional} make a
+ * loop whose {@link TransactionalHandler} adds its outputs to an {@link Outputs}; the loop writes them, and the
+ * input offsets, in one Kafka transaction, committed every
+ * {@linkplain TransactionOptions.Builder#commitInterval(Duration) commit interval} (100 ms by default, several
+ * polls in one). A reader of the outputs with {@code read_committed} then sees each input's outputs exactly once,
+ * whatever crashes: a transaction that did not commit is aborted, its outputs are never shown to such readers,
+ * and its inputs are read again from the offsets committed with the last transaction that did.
+ * <pre>{@code
+ * CommitLoop<String, Order> loop = CommitLoop.forJsonTransactional(options,
+ *         TransactionOptions.builder("billing-" + instanceName).build(), Order.class,
+ *         (record, outputs) -> outputs.send("invoices", record.key(), invoiceFor(record.value())));
+ * }</pre>
+ * The loop reads its inputs with {@code read_committed} whatever {@link ConsumerOptions#isolationLevel()} says
+ * (outputs made from inputs that may still abort would stand on records that never happened), handles records on
+ * the loop thread one at a time ({@code PARTITION} ordering, concurrency 1), and ignores the
+ * {@link CommitPolicy}: the transaction is the commit. A failed attempt's outputs are dropped before its retry;
+ * the dead letter of a record that keeps failing, or of a poison pill, is written inside the transaction too.
+ * If the transaction fails in a way it can recover from (a send that failed, offsets the group coordinator refused
+ * because this member was dropped from the group: a zombie, fenced by its group metadata), the loop aborts it,
+ * rewinds its partitions to the last committed offsets and processes them again; a record whose outputs can
+ * never be sent counts attempts and ends in the dead-letter topic. If it cannot recover
+ * ({@code ProducerFencedException}: another instance started with the same {@code transactional.id}; missing
+ * authorization), {@code run()} throws the cause. Before partitions go in a rebalance, and at {@code close()},
+ * the open transaction commits; partitions lost abort it. {@link TransactionOptions} says which
+ * {@code transactional.id} to choose. What exactly-once does not cover: anything the handler does outside
+ * {@code outputs} (a database, an HTTP call) may happen more than once, as in any loop.
+ *
  * <p><b>Shutdown</b> follows the pattern of {@code KafkaConsumer}'s documentation: {@code close()} sets a
  * flag and calls {@code wakeup()} on the consumer; the loop thread sees the flag between records, or gets a
  * {@code WakeupException} out of a blocking call, which it ignores because it is closing, then commits what
@@ -163,6 +191,8 @@ import dev.kafkaprimer.core.json.JsonDeserializer;
  * <tr><td>a seek</td><td>commits the new position first</td><td>{@code DurableSeekTest}</td></tr>
  * <tr><td>a handler outlives the drain</td><td>abandons it; its key waits for it</td>
  *     <td>{@code AbandonedHandlerTest}</td></tr>
+ * <tr><td>a transaction fails: a send, a zombie's offsets, a fenced producer</td><td>aborts, rewinds, retries;
+ *     a fenced producer stops the loop</td><td>{@code TransactionalLoopTest}</td></tr>
  * </tbody>
  * </table>
  *
@@ -178,10 +208,8 @@ public final class CommitLoop<K, V> implements Runnable, AutoCloseable {
 
     private final ConsumerOptions options;
     private final RecordDeserializer<K, V> reader;
-    /** The handler of a loop of records, or null in a loop of batches. */
-    private final RecordHandler<K, V> handler;
-    /** The handler of a loop of batches, or null in a loop of records. */
-    private final BatchHandler<K, V> batchHandler;
+    /** Makes the engine of the run, on the loop thread: one kind per way of handling (records, batches, transactions). */
+    private final EngineMaker<K, V> engineMaker;
     private final LoopControl control = new LoopControl();
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
     private final CountDownLatch finished = new CountDownLatch(1);
@@ -191,22 +219,35 @@ public final class CommitLoop<K, V> implements Runnable, AutoCloseable {
     private volatile Predicate<Thread> isWorker = thread -> false;
     private volatile Thread loopThread;
 
+    /** How a loop makes its engine, from the reader of its records and the control it shares with it. */
+    @FunctionalInterface
+    private interface EngineMaker<K, V> {
+        Engine make(RecordDeserializer<K, V> reader, LoopControl control);
+    }
+
     private CommitLoop(ConsumerOptions options, Deserializer<K> keys, Deserializer<V> values,
                        RecordHandler<K, V> handler) {
-        this(options, keys, values, Objects.requireNonNull(handler, "handler"), null);
+        this(options, keys, values, records(options, Objects.requireNonNull(handler, "handler")));
     }
 
     private CommitLoop(ConsumerOptions options, Deserializer<K> keys, Deserializer<V> values,
-                       BatchHandler<K, V> batchHandler) {
-        this(options, keys, values, null, Objects.requireNonNull(batchHandler, "handler"));
+                       BatchHandler<K, V> handler) {
+        this(options, keys, values, batches(options, Objects.requireNonNull(handler, "handler")));
     }
 
     private CommitLoop(ConsumerOptions options, Deserializer<K> keys, Deserializer<V> values,
-                       RecordHandler<K, V> handler, BatchHandler<K, V> batchHandler) {
+                       EngineMaker<K, V> engineMaker) {
         this.options = Objects.requireNonNull(options, "options");
         this.reader = new RecordDeserializer<>(keys, values);
-        this.handler = handler;
-        this.batchHandler = batchHandler;
+        this.engineMaker = engineMaker;
+    }
+
+    private static <K, V> EngineMaker<K, V> records(ConsumerOptions options, RecordHandler<K, V> handler) {
+        return (reader, control) -> Engines.forRecords(options, reader, handler, control);
+    }
+
+    private static <K, V> EngineMaker<K, V> batches(ConsumerOptions options, BatchHandler<K, V> handler) {
+        return (reader, control) -> Engines.forBatches(options, reader, handler, control);
     }
 
     /**
@@ -327,6 +368,61 @@ public final class CommitLoop<K, V> implements Runnable, AutoCloseable {
         return new CommitLoop<>(options, keyDeserializer, valueDeserializer, handler);
     }
 
+    /**
+     * A transactional loop reading JSON values into {@code valueType} with {@link Json#defaultMapper()}, and keys
+     * as UTF-8 text: the handler's outputs and the input offsets are committed in one Kafka transaction (see
+     * "Transactions" above).
+     * <pre>{@code
+     * CommitLoop<String, WalletEvent> loop = CommitLoop.forJsonTransactional(options,
+     *         TransactionOptions.builder("balances-" + instanceName).build(), WalletEvent.class,
+     *         (record, outputs) -> outputs.send("balances", record.key(), apply(record.value())));
+     * }</pre>
+     *
+     * @param options      what to consume and how; with the default {@link Ordering#PARTITION} and a concurrency
+     *                     of 1 (records are handled on the loop thread); not null
+     * @param transactions the transactional id and the transactions' interval and timeout; not null
+     * @param valueType    the class JSON values are read into; not null
+     * @param handler      the processing step, which adds its outputs; not null
+     * @param <V>          the type of input record values
+     * @return a loop, not yet running
+     * @throws IllegalArgumentException if {@code options} ask for worker threads
+     */
+    public static <V> CommitLoop<String, V> forJsonTransactional(ConsumerOptions options,
+                                                                 TransactionOptions transactions, Class<V> valueType,
+                                                                 TransactionalHandler<String, V> handler) {
+        return createTransactional(options, transactions, KeyDeserializers.text(), json(valueType), handler);
+    }
+
+    /**
+     * A transactional loop reading keys and values with any deserializers (see "Transactions" above); a record
+     * they fail on is dead-lettered inside the transaction.
+     *
+     * @param options           what to consume and how; with the default {@link Ordering#PARTITION} and a
+     *                          concurrency of 1; not null
+     * @param transactions      the transactional id and the transactions' interval and timeout; not null
+     * @param keyDeserializer   reads input record keys; not null
+     * @param valueDeserializer reads input record values; not null
+     * @param handler           the processing step, which adds its outputs; not null
+     * @param <K>               the type of input record keys
+     * @param <V>               the type of input record values
+     * @return a loop, not yet running
+     * @throws IllegalArgumentException if {@code options} ask for worker threads
+     */
+    public static <K, V> CommitLoop<K, V> createTransactional(ConsumerOptions options, TransactionOptions transactions,
+                                                              Deserializer<K> keyDeserializer,
+                                                              Deserializer<V> valueDeserializer,
+                                                              TransactionalHandler<K, V> handler) {
+        if (Objects.requireNonNull(options, "options").parallel()) {
+            throw new IllegalArgumentException("a transactional loop handles records on the loop thread, one at a "
+                    + "time: it needs ordering PARTITION with concurrency 1, but the options have ordering "
+                    + options.ordering() + " with concurrency " + options.concurrency());
+        }
+        Objects.requireNonNull(transactions, "transactions");
+        Objects.requireNonNull(handler, "handler");
+        return new CommitLoop<>(options, keyDeserializer, valueDeserializer, (reader, control) ->
+                Engines.forTransactions(options, transactions, reader, handler, control));
+    }
+
     private static <V> Deserializer<V> json(Class<V> valueType) {
         return new JsonDeserializer<>(Json.defaultMapper(), valueType);
     }
@@ -361,10 +457,7 @@ public final class CommitLoop<K, V> implements Runnable, AutoCloseable {
         }
         loopThread = Thread.currentThread();
         try {
-            // Never a loop of batches with workers: their factories refuse such options.
-            Engine engine = batchHandler != null
-                    ? Engines.forBatches(options, reader, batchHandler, control)
-                    : Engines.forRecords(options, reader, handler, control);
+            Engine engine = engineMaker.make(reader, control);
             // close() reads wakeEngine after setting its flag; the loop reads the flag after this assignment.
             wakeEngine = engine::wakeup;
             isWorker = engine::isWorker;

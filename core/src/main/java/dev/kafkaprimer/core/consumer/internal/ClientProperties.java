@@ -15,6 +15,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import dev.kafkaprimer.core.consumer.CommitLoop;
 import dev.kafkaprimer.core.consumer.ConsumerOptions;
+import dev.kafkaprimer.core.consumer.TransactionOptions;
 
 /** The client settings a {@link CommitLoop} builds its consumer and its dead-letter producer with. */
 final class ClientProperties {
@@ -25,6 +26,9 @@ final class ClientProperties {
     /** Passed-through settings that must not reach the producer although it knows their names. */
     private static final Set<String> CONSUMER_ONLY = Set.of(
             ConsumerConfig.CLIENT_ID_CONFIG, ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG);
+
+    /** How long outputs of the transactional loop may wait to fill a batch: kafka-clients' 4.x default. */
+    private static final int OUTPUT_LINGER_MS = 5;
 
     private ClientProperties() {
     }
@@ -88,12 +92,45 @@ final class ClientProperties {
      * its start; if the consumer cannot be made, the producer already made is closed, not leaked.
      */
     static KafkaConsumer<byte[], byte[]> openConsumer(ConsumerOptions options, DeadLetterPublisher deadLetters) {
+        return openConsumer(consumer(options), () -> deadLetters.close(Duration.ZERO));
+    }
+
+    /** Opens a consumer with {@code props}, bytes in and out; if it cannot be made, runs {@code closeOthers}. */
+    static KafkaConsumer<byte[], byte[]> openConsumer(Map<String, Object> props, Runnable closeOthers) {
         try {
-            return new KafkaConsumer<>(consumer(options), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         } catch (RuntimeException e) {
-            deadLetters.close(Duration.ZERO);
+            closeOthers.run();
             throw e;
         }
+    }
+
+    /**
+     * The transactional loop's consumer: as any loop's, but reading only committed transactions. A loop that
+     * turns inputs into outputs inside transactions must not take inputs from transactions that may still
+     * abort: its committed outputs would then stand on records that never happened.
+     */
+    static Map<String, Object> transactionalConsumer(ConsumerOptions options) {
+        Map<String, Object> props = consumer(options);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        return props;
+    }
+
+    /**
+     * The transactional loop's producer, which writes outputs, dead letters and the input offsets in one
+     * transaction: the dead-letter producer's settings (the same login, {@code acks=all}, idempotence), plus the
+     * transactional id and timeout. Outputs are only awaited at the commit, so unlike a dead letter they may
+     * wait a few milliseconds to fill a batch.
+     */
+    static Map<String, Object> transactionalProducer(ConsumerOptions options, TransactionOptions transactions) {
+        Map<String, Object> props = deadLetterProducer(options);
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactions.transactionalId());
+        props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) transactions.transactionTimeout().toMillis());
+        props.put(ProducerConfig.LINGER_MS_CONFIG, OUTPUT_LINGER_MS);
+        // The producer requires delivery.timeout.ms >= linger.ms + request.timeout.ms.
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                (int) options.deadLetterTimeout().toMillis() + OUTPUT_LINGER_MS);
+        return props;
     }
 
     /** The loop consumer's {@code max.poll.interval.ms}: as set in the options, else Kafka's default (5 min). */

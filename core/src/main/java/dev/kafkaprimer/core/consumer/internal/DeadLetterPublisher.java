@@ -88,7 +88,7 @@ final class DeadLetterPublisher {
         String stackTrace = stackTrace(failure);
         List<Future<RecordMetadata>> sent = new ArrayList<>(records.size());
         for (ConsumerRecord<byte[], byte[]> record : records) {
-            String topic = topicFor(record, failure);
+            String topic = topicFor(options, record, failure);
             try {
                 sent.add(producer.send(letter(topic, record, failure, stackTrace, group, history)));
             } catch (KafkaException e) {
@@ -100,7 +100,20 @@ final class DeadLetterPublisher {
         }
     }
 
-    private String topicFor(ConsumerRecord<byte[], byte[]> record, Throwable failure) {
+    /**
+     * The dead letter for {@code record}, addressed to its dead-letter topic: for the transactional loop, which
+     * writes it with its own producer, inside its transaction.
+     *
+     * @throws ProcessingStoppedException if the options name no valid dead-letter topic for the record's topic
+     */
+    static ProducerRecord<byte[], byte[]> letterFor(ConsumerOptions options, ConsumerRecord<byte[], byte[]> record,
+                                                    Throwable failure, History history) {
+        return letter(topicFor(options, record, failure), record, failure, stackTrace(failure), options.groupId(),
+                history);
+    }
+
+    private static String topicFor(ConsumerOptions options, ConsumerRecord<byte[], byte[]> record,
+                                   Throwable failure) {
         String topic = options.deadLetterTopicFor(record.topic());
         if (topic == null || topic.isBlank() || topic.equals(record.topic())) {
             throw new ProcessingStoppedException(record, "the dead-letter topic name for " + record.topic()

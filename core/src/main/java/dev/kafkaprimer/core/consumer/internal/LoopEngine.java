@@ -3,7 +3,6 @@ package dev.kafkaprimer.core.consumer.internal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -12,8 +11,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import dev.kafkaprimer.core.consumer.BatchHandler;
 import dev.kafkaprimer.core.consumer.CommitLoop;
@@ -29,8 +26,6 @@ import dev.kafkaprimer.core.consumer.RecordHandler;
  */
 final class LoopEngine<K, V> implements Engine {
 
-    private static final Logger LOG = LoggerFactory.getLogger(LoopEngine.class);
-
     private final ConsumerOptions options;
     private final RecordDeserializer<K, V> reader;
     private final LoopControl control;
@@ -39,8 +34,7 @@ final class LoopEngine<K, V> implements Engine {
     private final PartitionOwnership ownership;
     private final DeadLetterPublisher deadLetters;
     private final PartitionProcessor processor;
-    private final long maxPollIntervalNanos;
-    private long lastPollNanos = System.nanoTime();
+    private final PollDeadline pollDeadline;
 
     /** A loop that hands each record to {@code handler} by itself. */
     static <K, V> LoopEngine<K, V> oneByOne(ConsumerOptions options, RecordDeserializer<K, V> reader,
@@ -65,7 +59,7 @@ final class LoopEngine<K, V> implements Engine {
         this.ownership = new PartitionOwnership(consumer, offsets, control, options.rebalanceListener());
         this.processor = processorFor.apply(new PartitionProcessor.Parts<>(reader, deadLetters,
                 new RetryBackoff(options.retry(), this::awaitRetry), offsets, this::mayGoOn, this::giveBack));
-        this.maxPollIntervalNanos = TimeUnit.MILLISECONDS.toNanos(ClientProperties.maxPollIntervalMs(options));
+        this.pollDeadline = new PollDeadline(options);
     }
 
     /** Makes a blocking consumer call on the loop thread throw {@link WakeupException}. Any thread. */
@@ -117,7 +111,7 @@ final class LoopEngine<K, V> implements Engine {
     /** Polls, noting when: {@code max.poll.interval.ms} counts from the last call. */
     private ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
         offsets.polled();
-        lastPollNanos = System.nanoTime();
+        pollDeadline.polled();
         return consumer.poll(timeout);
     }
 
@@ -133,11 +127,7 @@ final class LoopEngine<K, V> implements Engine {
         if (control.isClosing() || !ownership.owns(partition) || offsets.mustPollAgain()) {
             return false;
         }
-        if (System.nanoTime() - lastPollNanos > maxPollIntervalNanos) {
-            LOG.warn("No poll for more than max.poll.interval.ms ({} ms): the group has removed this member. Not "
-                    + "handling the rest of what it fetched; polling to rejoin (those records are read again "
-                    + "from the committed offset). Handle fewer records per poll (maxPollRecords) or raise "
-                    + "max.poll.interval.ms", maxPollIntervalNanos / 1_000_000);
+        if (pollDeadline.missed()) {
             offsets.requirePoll();
             return false;
         }

@@ -30,7 +30,7 @@ import dev.kafkaprimer.core.consumer.ConsumerOptions;
  * includes them, or the partition's next owner re-reads those records (at least once). Any other commit
  * failure (such as missing authorization) is thrown.
  */
-final class OffsetTracker {
+final class OffsetTracker implements FinishedWork {
 
     private static final Logger LOG = LoggerFactory.getLogger(OffsetTracker.class);
     /** How long the last commit before partitions go keeps trying through short-lived failures. */
@@ -163,7 +163,8 @@ final class OffsetTracker {
     }
 
     /** Commits what was finished in {@code partitions} now, whatever the policy: they are revoked or lost. */
-    void commitNow(Collection<TopicPartition> partitions) {
+    @Override
+    public void commitNow(Collection<TopicPartition> partitions) {
         commitSync(partitions, true);
     }
 
@@ -199,7 +200,8 @@ final class OffsetTracker {
     }
 
     /** Drops what is known about {@code partitions}: they belong to another member now. */
-    void forget(Collection<TopicPartition> partitions) {
+    @Override
+    public void forget(Collection<TopicPartition> partitions) {
         finished.keySet().removeAll(partitions);
         committed.keySet().removeAll(partitions);
     }

@@ -25,13 +25,13 @@ final class PartitionOwnership implements ConsumerRebalanceListener {
     private static final Logger LOG = LoggerFactory.getLogger(PartitionOwnership.class);
 
     private final Consumer<byte[], byte[]> consumer;
-    private final OffsetTracker offsets;
+    private final FinishedWork offsets;
     private final LoopControl control;
     private final RebalanceListener listener;
     private final Set<TopicPartition> owned = new HashSet<>();
     private boolean holding;
 
-    PartitionOwnership(Consumer<byte[], byte[]> consumer, OffsetTracker offsets, LoopControl control,
+    PartitionOwnership(Consumer<byte[], byte[]> consumer, FinishedWork offsets, LoopControl control,
                        RebalanceListener listener) {
         this.consumer = consumer;
         this.offsets = offsets;
@@ -103,7 +103,7 @@ final class PartitionOwnership implements ConsumerRebalanceListener {
      */
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
-        offsets.forget(partitions);
+        offsets.lost(partitions);
         owned.removeAll(partitions);
         publish();
         tell(RebalanceEvent.Change.LOST, partitions);

@@ -13,8 +13,12 @@
  *   <li>{@code ParallelEngine}: the same on worker threads, with
  *       {@code WorkLanes} keeping per-key or per-partition order and {@code PartitionWindow} computing the safe
  *       offset to commit.</li>
- *   <li>The parts both share: {@code OffsetTracker} (what is finished and when to commit),
- *       {@code PartitionOwnership} (rebalances), {@code DeadLetterPublisher}, {@code RetryBackoff},
+ *   <li>{@code TransactionalEngine}: read, process, write on the loop thread, the outputs and input offsets
+ *       committed together in a Kafka {@code Transaction} (with {@code BufferedOutputs} holding a handler call's
+ *       outputs until it returns, and {@code TransactionErrors} telling an abortable failure from a fatal one).</li>
+ *   <li>The parts they share: {@code OffsetTracker} (what is finished and when to commit),
+ *       {@code PartitionOwnership} (rebalances, with {@code FinishedWork}: what each engine commits before partitions go),
+ *       {@code PollDeadline} ({@code max.poll.interval.ms}), {@code DeadLetterPublisher}, {@code RetryBackoff},
  *       {@code HandlerCall} (calling the handler and classifying what it throws), {@code RecordDeserializer}
  *       (poison pills), {@code ClientProperties} (the client settings built from the options) and
  *       {@code ShutdownSteps} (the last steps, in order, the first failure kept).</li>
