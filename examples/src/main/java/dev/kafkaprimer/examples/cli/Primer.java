@@ -12,6 +12,7 @@ import dev.kafkaprimer.examples.bench.BenchExample;
 import dev.kafkaprimer.examples.broker.BrokerExample;
 import dev.kafkaprimer.examples.cluster.ClusterExample;
 import dev.kafkaprimer.examples.dlt.DltExample;
+import dev.kafkaprimer.examples.exactlyonce.ExactlyOnceExample;
 import dev.kafkaprimer.examples.failover.FailoverExample;
 import dev.kafkaprimer.examples.groups.GroupsExample;
 import dev.kafkaprimer.examples.hello.HelloExample;
@@ -38,6 +39,7 @@ public final class Primer {
             new OffsetsExample(),
             new WalletExample(),
             new DltExample(),
+            new ExactlyOnceExample(),
             new ClusterExample(),
             new FailoverExample(),
             new SegmentsExample(),
@@ -147,7 +149,7 @@ public final class Primer {
     private static String list() {
         StringBuilder text = new StringBuilder("Kafka Primer examples: ./primer NAME [options], ./primer NAME --help\n");
         for (Example example : EXAMPLES) {
-            text.append(String.format("  %-10s %s%n", example.name(), example.summary()));
+            text.append(String.format("  %-12s %s%n", example.name(), example.summary()));
         }
         return text.toString();
     }

@@ -14,12 +14,12 @@ import java.util.UUID;
  * that point, so moved before the CHARGE that funded them they would be declined. A few (about 2%) ask for
  * more than the balance on purpose and are declined even in order, so the declined path is always used.
  */
-final class EventGenerator {
+public final class EventGenerator {
 
     private EventGenerator() {
     }
 
-    static List<WalletEvent> generate(int users, int events, long seed) {
+    public static List<WalletEvent> generate(int users, int events, long seed) {
         Random random = new Random(seed);
         Map<String, Long> balances = new HashMap<>();
         Map<String, Long> nextSeq = new HashMap<>();

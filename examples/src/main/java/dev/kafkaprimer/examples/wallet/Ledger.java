@@ -9,13 +9,13 @@ import java.util.TreeMap;
  * The wallet's independent truth: every user's balance computed from the produced events in {@code seq}
  * order, in memory, without Kafka or a database. The end check compares the database with it.
  */
-final class Ledger {
+public final class Ledger {
 
     private final Map<String, Long> balances = new TreeMap<>();
     private int applied;
     private int declined;
 
-    static Ledger of(List<WalletEvent> events) {
+    public static Ledger of(List<WalletEvent> events) {
         Ledger ledger = new Ledger();
         events.stream()
                 .sorted(Comparator.comparing(WalletEvent::userId).thenComparingLong(WalletEvent::seq))
@@ -38,15 +38,15 @@ final class Ledger {
     }
 
     /** Expected balance per user (users with only declined events have 0). */
-    Map<String, Long> balances() {
+    public Map<String, Long> balances() {
         return balances;
     }
 
-    int applied() {
+    public int applied() {
         return applied;
     }
 
-    int declined() {
+    public int declined() {
         return declined;
     }
 }
