@@ -69,6 +69,29 @@ class TransactionalLoopTest extends BrokerClientsPerTest {
     }
 
     @Test
+    void shouldInvoiceEachOrderOnceWithTheReadmesLoop() {
+        // Given three orders, as JSON
+        clients.createTopic(input, 1);
+        clients.createTopic(output, 1);
+        for (int i = 1; i <= 3; i++) {
+            clients.send(input, 0, "order-" + i, "{\"id\":\"order-" + i + "\",\"total\":" + i + "0.50}");
+        }
+
+        // When the README's transactional loop runs on them
+        CommitLoop<String, ReadmeSnippet.Order> loop = ReadmeSnippet.invoicingLoop(
+                options(input + "-group").build(), "test-1", output);
+        try (LoopThread running = LoopThread.start(loop, "invoicing-loop")) {
+            awaitCommitted(running, input + "-group", 3);
+        }
+
+        // Then each order has one invoice, visible to read_committed readers
+        List<String> invoices = TransactionReaders.readSettled(kafka.bootstrapServers(), output,
+                IsolationLevel.READ_COMMITTED).stream().map(record -> BrokerClients.text(record.value())).toList();
+        assertEquals(List.of("{\"orderId\":\"order-1\",\"amount\":10.50}", "{\"orderId\":\"order-2\",\"amount\":20.50}",
+                "{\"orderId\":\"order-3\",\"amount\":30.50}"), invoices);
+    }
+
+    @Test
     void shouldAbortRewindAndRetryWithoutDuplicatesWhenAnOutputCannotBeSent() {
         clients.createTopic(input, 1);
         clients.createTopic(output, 1);
@@ -267,6 +290,36 @@ class TransactionalLoopTest extends BrokerClientsPerTest {
                 }
             }
             return null;
+        }
+    }
+
+    /**
+     * The README's transactional example. The text between the markers is in README.md and README.ko.md as it
+     * is (ReadmeProgramsTest checks), with {@code options}, {@code instance} and {@code invoices} introduced
+     * there; change all three together.
+     */
+    static final class ReadmeSnippet {
+
+        record Order(String id, java.math.BigDecimal total) {
+        }
+
+        record Invoice(String orderId, java.math.BigDecimal amount) {
+        }
+
+        private ReadmeSnippet() {
+        }
+
+        static CommitLoop<String, Order> invoicingLoop(ConsumerOptions options, String instance, String invoices) {
+            // README:transactional-start
+            CommitLoop<String, Order> loop = CommitLoop.forJsonTransactional(options,
+                    TransactionOptions.builder("invoicing-" + instance).build(), Order.class,
+                    (record, outputs) -> {
+                        Order order = record.value();
+                        // Sent when the handler returns, in the transaction that commits this order's offset.
+                        outputs.send(invoices, order.id(), new Invoice(order.id(), order.total()));
+                    });
+            // README:transactional-end
+            return loop;
         }
     }
 }
