@@ -22,7 +22,7 @@ class BenchExampleTest {
 
     private static final List<String> KEYS = List.of("producer_ratio", "consumer_ratio", "latency_p99_ratio",
             "startup_ms_1", "startup_ms_3", "hello_ms", "wallet_events_per_s", "key_parallel_speedup",
-            "key_parallel_commit_lag_ms", "key_parallel_noop_ratio");
+            "key_parallel_commit_lag_ms", "key_parallel_noop_ratio", "transactional_ratio");
 
     @TempDir
     Path dir;
@@ -39,7 +39,8 @@ class BenchExampleTest {
         // Then it succeeds, shows the table, and its last line is a JSON object with a number for each key
         assertEquals(0, run.exitCode(), run::toString);
         assertTrue(run.out().contains("producer records/s") && run.out().contains("latency p99 ms")
-                && run.out().contains("hello: new JVM to first record read"), run::toString);
+                && run.out().contains("hello: new JVM to first record read")
+                && run.out().contains("transactional records/s"), run::toString);
         String[] lines = run.out().strip().split("\\R");
         ObjectMapper mapper = new ObjectMapper();
         JsonNode json = mapper.readTree(lines[lines.length - 1]);

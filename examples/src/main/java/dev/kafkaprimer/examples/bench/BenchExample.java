@@ -24,7 +24,10 @@ import dev.kafkaprimer.examples.cli.ParsedOptions;
  *   <li>consumer throughput: {@code CommitLoop} (a commit per poll) against a poll loop with {@code commitSync()};</li>
  *   <li>latency from send to handler at 1,000 records/s, p50 and p99;</li>
  *   <li>start-up: the embedded cluster with 1 and 3 nodes, and {@code ./primer hello} in a new JVM;</li>
- *   <li>the wallet example end to end on SQLite.</li>
+ *   <li>the wallet example end to end on SQLite;</li>
+ *   <li>per-key parallelism with a slow handler, and the commit lag;</li>
+ *   <li>the per-key engine's own cost with a no-op handler;</li>
+ *   <li>read-process-write: the transactional loop against the at-least-once loop writing the same outputs.</li>
  * </ol>
  * Stages 2 to 4 run ours and raw in interleaved rounds on fresh topics and report the median of each side; a
  * ratio is ours divided by raw, so 1.0 means the library costs nothing measurable. The last line printed is
@@ -54,7 +57,7 @@ public final class BenchExample implements Example {
                 .integer("--wallet-events", "N", null, 0, 10_000_000,
                         "events of the wallet run, 0 to skip it (default 100000; 5000 with --quick)")
                 .flag("--skip-startup", "skip the cluster start-up and hello measurements")
-                .integer("--stage", "N", null, 2, 8, "run only stage N (2 to 8), for a closer look at one measure;"
+                .integer("--stage", "N", null, 2, 9, "run only stage N (2 to 9), for a closer look at one measure;"
                         + " the JSON keys of the others are null")
                 .value("--json", "FILE", null, "also write the JSON line to FILE");
     }
@@ -81,6 +84,7 @@ public final class BenchExample implements Example {
             stages.run(6, stages::wallet, "wallet_events_per_s");
             stages.run(7, stages::keyParallel, "key_parallel_speedup", "key_parallel_commit_lag_ms");
             stages.run(8, stages::keyParallelCost, "key_parallel_noop_ratio");
+            stages.run(9, stages::transactions, "transactional_ratio");
         }
         report.print(header(plan, kafka), out, mapper, args.value("--json").map(Path::of).orElse(null));
         return 0;
@@ -176,6 +180,21 @@ public final class BenchExample implements Example {
                         report.put("key_parallel_noop_ratio", ratio);
                     }
                 }
+            }
+        }
+
+        void transactions() throws Exception {
+            int records = Math.max(1, plan.records() / 5);
+            out.printf("9. Read, process, write %,d records: the transactional loop, %d ms transactions (ours), against "
+                    + "the at-least-once loop writing the same outputs and waiting for their acks before each commit "
+                    + "(raw column), until every input offset is committed:%n", records,
+                    TransactionalRace.TRANSACTION_INTERVAL.toMillis());
+            try (TransactionalRace race = new TransactionalRace(clients, mapper, topics, workload, records,
+                    plan.runDeadline())) {
+                Interleaved<Throughput> runs = Interleaved.run(1, plan.rounds(),
+                        run -> race.run(Side.OURS, run), run -> race.run(Side.RAW, run), out);
+                report.put("transactional_ratio", throughputRows(report, "transactional", runs,
+                        ""));
             }
         }
     }

@@ -87,6 +87,14 @@ final class BenchTopics implements AutoCloseable {
         return committed == null ? -1 : committed.offset();
     }
 
+    /** The offsets group {@code groupId} has committed for all partitions of {@code topic}, added up. */
+    long committedTotal(String groupId, String topic) throws Exception {
+        return admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata()
+                .get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS).entrySet().stream()
+                .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
+                .mapToLong(e -> e.getValue().offset()).sum();
+    }
+
     /** Deletes {@code topic} (any topic, also one this class did not create); a missing topic is fine. */
     void delete(String topic) {
         topics.deleteTopic(topic);

@@ -32,6 +32,15 @@ public final class WaitFor {
      * @throws Exception any other error of {@code probe}, or its last transient one if the deadline passed with it
      */
     public static <T> Optional<T> until(Duration timeout, Callable<T> probe, Predicate<T> accept) throws Exception {
+        return until(timeout, probe, accept, Duration.ofMillis(POLL_INTERVAL_MS));
+    }
+
+    /**
+     * As {@link #until(Duration, Callable, Predicate)}, calling {@code probe} every {@code interval}: for a
+     * measurement whose end is seen through the probe, which a shorter interval sees sooner.
+     */
+    public static <T> Optional<T> until(Duration timeout, Callable<T> probe, Predicate<T> accept, Duration interval)
+            throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             Exception transientError = null;
@@ -54,7 +63,7 @@ public final class WaitFor {
                 }
                 return Optional.empty();
             }
-            Thread.sleep(POLL_INTERVAL_MS);
+            Thread.sleep(interval.toMillis());
         }
     }
 }
