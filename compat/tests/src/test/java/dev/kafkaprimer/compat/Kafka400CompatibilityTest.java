@@ -64,6 +64,25 @@ class Kafka400CompatibilityTest {
     }
 
     @Test
+    void shouldProcessExactlyOnceThroughKilledProcessorsOnTheNotesBroker() {
+        // The transactional loop of the 4.4 client against the note's broker: a processor JVM killed twice
+        // mid-transaction, and still one output per input for read_committed readers.
+        String topic = new TestTopics("exactly-once-on-4.0.0").next();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        int code = Primer.run(new String[] {"exactly-once", "--bootstrap-server", broker.bootstrapServers(),
+                        "--topic", topic, "--events", "600", "--users", "20", "--crashes", "2", "--timeout", "120"},
+                Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, printed + err.toString(StandardCharsets.UTF_8));
+        assertTrue(printed.contains("exactly-once: OK inputs=600 outputs=600 duplicates=0"), printed);
+        assertEquals(2, printed.split("killed with SIGKILL", -1).length - 1, printed);
+    }
+
+    @Test
     void shouldShowTheDeadLetterHeadersInTheNotesConsoleConsumer() throws Exception {
         // Given a record the handler always fails on, dead-lettered by the loop on the 4.0.0 broker
         String topic = new TestTopics("dlt-on-4.0.0").next();

@@ -28,6 +28,16 @@ public interface Example {
     }
 
     /**
+     * How many brokers to start for this command line, for an example whose options choose it ({@code --nodes});
+     * {@link #embeddedNodes()} by default.
+     *
+     * @param args the parsed options
+     */
+    default int embeddedNodes(ParsedOptions args) {
+        return embeddedNodes();
+    }
+
+    /**
      * Why this example runs only on the embedded cluster it starts itself (it stops brokers, say), or empty if
      * it runs on any cluster. A cluster given by address is then refused before anything connects to it.
      */

@@ -90,7 +90,7 @@ public final class KafkaConnection implements AutoCloseable {
                     + ExampleOptions.BOOTSTRAP_SERVER + " (or " + ENV + "); the embedded broker takes PLAINTEXT."
                     + " For a secured one: ./primer broker --security sasl_ssl");
         }
-        int embeddedNodes = example.embeddedNodes();
+        int embeddedNodes = example.embeddedNodes(options);
         out.println("No " + ExampleOptions.BOOTSTRAP_SERVER + " and no " + ENV + ": starting an embedded Kafka "
                 + (embeddedNodes == 1 ? "broker" : "cluster of " + embeddedNodes + " brokers")
                 + " in this JVM (Apache Kafka " + KafkaVersion.current() + ", KRaft mode)...");

@@ -23,9 +23,11 @@ import dev.kafkaprimer.examples.cli.ExampleOptions;
 import dev.kafkaprimer.examples.cli.FreshTopic;
 import dev.kafkaprimer.examples.cli.KafkaConnection;
 import dev.kafkaprimer.examples.cli.ParsedOptions;
+import dev.kafkaprimer.examples.cli.UsageException;
 import dev.kafkaprimer.examples.wallet.EventGenerator;
 import dev.kafkaprimer.examples.wallet.Ledger;
 import dev.kafkaprimer.examples.wallet.WalletEvent;
+import dev.kafkaprimer.testkit.BrokerStop;
 
 /**
  * Exactly-once inside Kafka, proved with crashes: wallet events in, one balance update per event out, written
@@ -38,6 +40,9 @@ import dev.kafkaprimer.examples.wallet.WalletEvent;
  *   <li>read the outputs back with both isolation levels, side by side;</li>
  *   <li>the end check: one output per input, balances equal to the ledger, no transaction left open.</li>
  * </ol>
+ * With {@code --nodes 3} the embedded cluster has three brokers (topics with three replicas), and the broker that
+ * is the processor's transaction coordinator is stopped abruptly half-way through the second run: the
+ * coordinator moves to another broker, and the guarantees hold.
  * With {@code --at-least-once} the processor is a plain commit loop with a producer: the same outputs, without
  * a transaction, and the duplicates that the transaction removes.
  */
@@ -65,11 +70,32 @@ public final class ExactlyOnceExample implements Example {
                 .integer("--seed", "N", "1", Integer.MIN_VALUE, Integer.MAX_VALUE, "random seed of the events")
                 .integer("--partitions", "N", "3", 1, 100, "partitions of the input and output topics")
                 .integer("--crashes", "N", "3", 0, 20, "how many times the processor is killed with SIGKILL")
+                .integer("--nodes", "N", "1", 1, 3, "brokers of the embedded cluster; with 3, the broker that is "
+                        + "the processor's transaction coordinator is stopped abruptly during the second run")
                 .flag("--at-least-once", "process without transactions (a plain commit loop and a producer), "
                         + "to see the duplicates a crash leaves")
                 .topic("--topic", "exactly-once-events", "the input topic (recreated for each run); outputs go to "
                         + "TOPIC" + OUTPUT_SUFFIX, OUTPUT_SUFFIX, DEAD_LETTER_SUFFIX)
                 .timeout("180", 1, 86_400, "give up if the processors have not handled every event by then");
+    }
+
+    @Override
+    public int embeddedNodes(ParsedOptions args) {
+        return args.integer("--nodes");
+    }
+
+    /** A stopped broker goes without handing anything over, as a crashed one would. */
+    @Override
+    public Map<String, String> embeddedBrokerProperties() {
+        return BrokerStop.ABRUPT.brokerProperties();
+    }
+
+    @Override
+    public void checkBeforeStart(ParsedOptions args) {
+        if (args.integer("--nodes") > 1 && args.value(ExampleOptions.BOOTSTRAP_SERVER).isPresent()) {
+            throw new UsageException("--nodes " + args.integer("--nodes") + " is for the embedded cluster this "
+                    + "example starts; it stops one of its brokers, so not with --bootstrap-server");
+        }
     }
 
     @Override
@@ -97,7 +123,9 @@ public final class ExactlyOnceExample implements Example {
             ProcessorProcess.Settings settings = new ProcessorProcess.Settings(kafka.bootstrapServers(),
                     kafka.security(), input, output, group, group + "-processor",
                     exactlyOnce ? "exactly-once" : "at-least-once");
-            runProcessors(settings, topics, events, crashes, exactlyOnce, args.timeout(), out);
+            CoordinatorCrash coordinatorCrash = args.integer("--nodes") > 1
+                    ? CoordinatorCrash.of(kafka, settings.instance(), exactlyOnce) : null;
+            runProcessors(settings, topics, events, crashes, exactlyOnce, coordinatorCrash, args.timeout(), out);
 
             return endCheck(kafka, output, generated, exactlyOnce, out);
         }
@@ -125,8 +153,8 @@ public final class ExactlyOnceExample implements Example {
      * and all but the last are killed then; the last runs until the group has committed every event.
      */
     private static void runProcessors(ProcessorProcess.Settings settings, TopicAdmin topics, int events,
-                                      int crashes, boolean exactlyOnce, Duration timeout, PrintStream out)
-            throws Exception {
+                                      int crashes, boolean exactlyOnce, CoordinatorCrash coordinatorCrash,
+                                      Duration timeout, PrintStream out) throws Exception {
         long share = Math.max(1, events / (crashes + 1));
         long giveUpAt = System.nanoTime() + timeout.toNanos();
         out.println("3. The processor runs in a JVM of its own with " + (exactlyOnce ? "transactional.id and " : "")
@@ -136,6 +164,11 @@ public final class ExactlyOnceExample implements Example {
         for (int run = 1; run <= crashes + 1; run++) {
             ProcessorProcess processor = ProcessorProcess.start(settings);
             try {
+                if (coordinatorCrash != null && run == Math.min(2, crashes + 1)) {
+                    // Half-way through this run's share, the broker that coordinates its transactions goes.
+                    processor.awaitHandled(share / 2, left(giveUpAt));
+                    out.println("   " + coordinatorCrash.stopCoordinator());
+                }
                 if (run <= crashes) {
                     long handled = processor.awaitHandled(share, left(giveUpAt));
                     processor.kill();

@@ -89,6 +89,27 @@ class ExactlyOnceExampleTest {
         assertTrue(run.out().contains("0 missing"), run::toString);
     }
 
+    @Test
+    void shouldKeepExactlyOnceWhenTheTransactionCoordinatorsBrokerStopsAbruptly() {
+        // An embedded cluster of three brokers of its own: the example stops one of them
+        PrimerRun run = PrimerRun.of(Map.of(), "exactly-once", "--nodes", "3", "--events", "600", "--users", "20",
+                "--crashes", "2", "--timeout", "120");
+
+        assertEquals(0, run.exitCode(), run::toString);
+        assertTrue(Pattern.compile("Stopped broker \\d+, the transaction coordinator of '[^']+'").matcher(run.out())
+                .find(), run::toString);
+        assertTrue(run.out().contains("exactly-once: OK inputs=600 outputs=600 duplicates=0"), run::toString);
+    }
+
+    @Test
+    void shouldRefuseNodesWithAGivenClusterNamingTheOption(KafkaCluster kafka) {
+        PrimerRun run = PrimerRun.of(Map.of(), "exactly-once", "--nodes", "3", "--bootstrap-server",
+                kafka.bootstrapServers());
+
+        assertEquals(2, run.exitCode(), run::toString);
+        assertTrue(run.err().contains("--nodes 3 is for the embedded cluster"), run::toString);
+    }
+
     /** Runs {@code kafka-transactions.sh ARGS} (Kafka's TransactionsCommand) in a JVM of its own; its output. */
     private String kafkaTransactions(KafkaCluster kafka, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(
