@@ -21,6 +21,8 @@ import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import dev.kafkaprimer.core.json.Json;
 import dev.kafkaprimer.testkit.TestTopics;
@@ -49,12 +51,16 @@ class TransactionalLoopTest extends BrokerClientsPerTest {
         output = input + "-out";
     }
 
-    @Test
-    void shouldCommitEachInputsOutputTogetherWithItsOffset() {
+    @ParameterizedTest(name = "{0} group protocol")
+    @EnumSource(GroupProtocol.class)
+    void shouldCommitEachInputsOutputTogetherWithItsOffset(GroupProtocol protocol) {
         clients.createTopic(input, 2);
         clients.createTopic(output, 2);
         send(60, 2);
-        CommitLoop<String, String> loop = transactional(input + "-group", "tx-a", fast(),
+        CommitLoop<String, String> loop = CommitLoop.createTransactional(
+                TestOptions.quick(kafka.bootstrapServers(), input + "-group", input, protocol).build(),
+                TransactionOptions.builder("tx-a-" + protocol).commitInterval(fast()).build(),
+                new StringDeserializer(), new StringDeserializer(),
                 (record, outputs) -> outputs.send(output, record.key(), new Output(record.value(), "a")));
 
         try (LoopThread running = LoopThread.start(loop, "tx-loop")) {
