@@ -57,17 +57,30 @@ public final class TransactionOptions {
         return new Builder(transactionalId);
     }
 
-    /** @return the producer's {@code transactional.id} */
+    /**
+     * The producer's {@code transactional.id}.
+     *
+     * @return the id, not blank
+     */
     public String transactionalId() {
         return transactionalId;
     }
 
-    /** @return how long one transaction gathers records before it commits */
+    /**
+     * How long one transaction gathers records before it commits.
+     *
+     * @return a positive duration
+     */
     public Duration commitInterval() {
         return commitInterval;
     }
 
-    /** @return the producer's {@code transaction.timeout.ms}, as a duration */
+    /**
+     * How long the transaction coordinator lets a transaction stay open: the producer's
+     * {@code transaction.timeout.ms}.
+     *
+     * @return a duration of at least 1 s
+     */
     public Duration transactionTimeout() {
         return transactionTimeout;
     }
@@ -128,6 +141,8 @@ public final class TransactionOptions {
         }
 
         /**
+         * Builds the options, checking that the settings fit together.
+         *
          * @return the options
          * @throws IllegalArgumentException if the commit interval is not shorter than the transaction timeout
          */
