@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import dev.kafkaprimer.core.consumer.internal.FailureChain;
 import dev.kafkaprimer.core.json.Json;
 import dev.kafkaprimer.testkit.TestTopics;
 
@@ -225,7 +226,7 @@ class TransactionalLoopTest extends BrokerClientsPerTest {
                 second.awaitAssignment(BrokerClients.TIMEOUT);
                 send(1, 1);
                 Throwable failure = firstThread.awaitEnd(BrokerClients.TIMEOUT);
-                assertNotNull(FailureChainOf.find(failure, ProducerFencedException.class),
+                assertNotNull(FailureChain.find(failure, ProducerFencedException.class),
                         () -> "the first loop stopped with ProducerFencedException: " + failure);
                 secondThread.awaitWhileRunning("the second loop to commit v0",
                         () -> clients.committed(input + "-second").getOrDefault(new TopicPartition(input, 0), 0L) == 1);
@@ -284,18 +285,6 @@ class TransactionalLoopTest extends BrokerClientsPerTest {
             return Json.defaultMapper().readValue(json, Output.class);
         } catch (java.io.IOException e) {
             throw new AssertionError("not an Output: " + BrokerClients.text(json), e);
-        }
-    }
-
-    /** The cause chain, for assertions. */
-    private static final class FailureChainOf {
-        static <T extends Throwable> T find(Throwable failure, Class<T> type) {
-            for (Throwable link = failure; link != null; link = link.getCause()) {
-                if (type.isInstance(link)) {
-                    return type.cast(link);
-                }
-            }
-            return null;
         }
     }
 

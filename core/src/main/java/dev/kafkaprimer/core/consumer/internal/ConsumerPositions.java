@@ -1,6 +1,7 @@
 package dev.kafkaprimer.core.consumer.internal;
 
 import java.time.Duration;
+import java.util.OptionalLong;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
@@ -10,7 +11,8 @@ import org.apache.kafka.common.errors.TimeoutException;
  * Moves finished positions past the offsets a consumer skips without returning a record: transaction markers,
  * and aborted records under {@code read_committed}. The sequential loop calls it after each partition's records
  * of a poll, the loop with workers when a partition's window is empty; either way only when every record the
- * consumer returned for the partition is finished, or the position could skip one. Loop thread only.
+ * consumer returned for the partition is finished, or the position could skip one; the transactional loop
+ * reads the position through it too. Loop thread only.
  */
 final class ConsumerPositions {
 
@@ -37,10 +39,19 @@ final class ConsumerPositions {
      * a partition it has returned records of).
      */
     static void catchUp(Consumer<?, ?> consumer, OffsetTracker offsets, TopicPartition partition) {
+        knownPosition(consumer, partition).ifPresent(position -> offsets.caughtUp(partition, position));
+    }
+
+    /**
+     * The consumer's position in {@code partition}, if it knows it without asking the broker (it does for a
+     * partition it has returned records of); empty while the position is being reset or validated: the next
+     * poll settles it, and a later call sees it.
+     */
+    static OptionalLong knownPosition(Consumer<?, ?> consumer, TopicPartition partition) {
         try {
-            offsets.caughtUp(partition, consumer.position(partition, Duration.ZERO));
+            return OptionalLong.of(consumer.position(partition, Duration.ZERO));
         } catch (TimeoutException unknownWithoutAsking) {
-            // The position is being reset or validated: the next poll settles it, and a later call sees it.
+            return OptionalLong.empty();
         }
     }
 }

@@ -144,27 +144,10 @@ final class LoopEngine<K, V> implements Engine {
         }
     }
 
-    /**
-     * Waits out a retry delay without letting the group think this member died: the partitions are paused and
-     * the loop keeps calling {@code poll()}, which fetches nothing but counts as progress for
-     * {@code max.poll.interval.ms}, keeps heartbeats and rebalances going, and can be woken by close().
-     */
+    /** Waits out a retry delay polling, partitions paused, so that the group does not drop this member. */
     private boolean awaitRetry(TopicPartition partition, Duration delay) {
-        long deadline = System.nanoTime() + delay.toNanos();
-        ownership.pauseAll();
-        try {
-            long left;
-            while (!control.isClosing() && ownership.owns(partition) && (left = deadline - System.nanoTime()) > 0) {
-                ConsumerRecords<byte[], byte[]> unexpected = poll(Duration.ofNanos(left));
-                // Paused partitions return nothing; should a record slip through, rewind so it is not skipped.
-                for (TopicPartition other : unexpected.partitions()) {
-                    consumer.seek(other, unexpected.records(other).get(0).offset());
-                }
-            }
-            return !control.isClosing() && ownership.owns(partition);
-        } finally {
-            ownership.resumeAll();
-        }
+        return PausedWait.await(consumer, ownership, this::poll, partition, delay, () -> !control.isClosing(),
+                () -> { });
     }
 
     private void applySeekRequests() {

@@ -84,12 +84,14 @@ final class Transaction {
     }
 
     /**
-     * Every record of {@code partition} the consumer returned is finished, and the consumer is at
-     * {@code position}: past transaction markers after the last one, which need no handling.
+     * The consumer returned records of {@code partition} up to {@code lastReturned} and is at {@code position}:
+     * if every one of them is finished in this transaction, its offset moves to the position, past the transaction
+     * markers after the last one, which need no handling. If the last one is not finished (the loop gave up on
+     * it, or is closing), nothing moves: the position would skip it.
      */
-    void caughtUp(TopicPartition partition, long position) {
+    void caughtUp(TopicPartition partition, long lastReturned, long position) {
         OffsetAndMetadata last = offsets.get(partition);
-        if (last != null && position > last.offset()) {
+        if (last != null && last.offset() == lastReturned + 1 && position > last.offset()) {
             offsets.put(partition, new OffsetAndMetadata(position));
         }
     }

@@ -1,6 +1,6 @@
 package dev.kafkaprimer.core.consumer.internal;
 
-import java.util.List;
+import java.util.Set;
 
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthenticationException;
@@ -31,7 +31,7 @@ import org.apache.kafka.common.errors.UnsupportedVersionException;
  */
 final class TransactionErrors {
 
-    private static final List<Class<? extends Throwable>> FATAL = List.of(
+    private static final Set<Class<? extends Throwable>> FATAL = Set.of(
             ProducerFencedException.class, FencedInstanceIdException.class, OutOfOrderSequenceException.class,
             AuthorizationException.class, AuthenticationException.class, UnsupportedVersionException.class,
             OutcomeUnknownException.class);
@@ -41,12 +41,7 @@ final class TransactionErrors {
 
     /** Whether {@code failure}, or one in its cause chain, is one the producer cannot recover from. */
     static boolean isFatal(Throwable failure) {
-        for (Class<? extends Throwable> type : FATAL) {
-            if (FailureChain.find(failure, type) != null) {
-                return true;
-            }
-        }
-        return false;
+        return FailureChain.containsAny(failure, FATAL);
     }
 
     /**

@@ -254,16 +254,10 @@ final class TransactionalEngine<K, V> implements Engine, FinishedWork {
         }
     }
 
-    /** Every record of {@code partition} up to {@code last} is finished: commit past the markers after it too. */
-    private void catchUp(TopicPartition partition, long last) {
-        try {
-            long position = consumer.position(partition, Duration.ZERO);
-            if (position > last + 1) {
-                transaction.caughtUp(partition, position);
-            }
-        } catch (org.apache.kafka.common.errors.TimeoutException unknownWithoutAsking) {
-            // Settled by the next poll.
-        }
+    /** If every record up to {@code lastReturned} is finished, commit past the markers after it too. */
+    private void catchUp(TopicPartition partition, long lastReturned) {
+        ConsumerPositions.knownPosition(consumer, partition)
+                .ifPresent(position -> transaction.caughtUp(partition, lastReturned, position));
     }
 
     private void commitIfDue() {
@@ -326,27 +320,14 @@ final class TransactionalEngine<K, V> implements Engine, FinishedWork {
     }
 
     /**
-     * Waits out a retry delay as the sequential loop does (partitions paused, polling), and commits the
-     * transaction meanwhile when it is due, so that a long backoff does not hold it open towards its timeout.
+     * Waits out a retry delay as the sequential loop does, and commits the transaction meanwhile when it is due,
+     * so that a long backoff does not hold it open towards its timeout. An abort meanwhile (that commit failed)
+     * rewound the partition: the retry is off, the record comes again with the next poll.
      */
     private boolean awaitRetry(TopicPartition partition, Duration delay) {
-        long deadline = System.nanoTime() + delay.toNanos();
         long abortsBefore = aborts;
-        ownership.pauseAll();
-        try {
-            long left;
-            while (!control.isClosing() && ownership.owns(partition) && aborts == abortsBefore
-                    && (left = deadline - System.nanoTime()) > 0) {
-                ConsumerRecords<byte[], byte[]> unexpected = poll(Duration.ofNanos(left));
-                for (TopicPartition other : unexpected.partitions()) {
-                    consumer.seek(other, unexpected.records(other).get(0).offset());
-                }
-                commitIfDue();
-            }
-            return !control.isClosing() && ownership.owns(partition) && aborts == abortsBefore;
-        } finally {
-            ownership.resumeAll();
-        }
+        return PausedWait.await(consumer, ownership, this::poll, partition, delay,
+                () -> !control.isClosing() && aborts == abortsBefore, this::commitIfDue);
     }
 
     private void applySeekRequests() {
