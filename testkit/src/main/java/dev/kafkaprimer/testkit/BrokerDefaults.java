@@ -40,6 +40,13 @@ final class BrokerDefaults {
         // sessions, with heartbeats to match, make restarts quick. Still far above a GC pause.
         settings.put("broker.heartbeat.interval.ms", "500");
         settings.put("broker.session.timeout.ms", "3000");
+        // Share groups (KIP-932): members learn their assignment from heartbeats, every 5 s by default, so a new
+        // member would wait seconds for its first records; and tests may give records locks as short as 1 s (the
+        // broker's floor is 15 s) to see a dead member's records come back without waiting half a minute.
+        settings.put("group.share.heartbeat.interval.ms", "500");
+        settings.put("group.share.min.heartbeat.interval.ms", "500");
+        settings.put("group.share.assignment.interval.ms", "100");
+        settings.put("group.share.min.record.lock.duration.ms", "1000");
         settings.put("num.network.threads", "2");
         settings.put("num.io.threads", "4");
         return settings;

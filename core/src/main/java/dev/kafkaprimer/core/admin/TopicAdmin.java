@@ -2,6 +2,7 @@ package dev.kafkaprimer.core.admin;
 
 import java.time.Duration;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,26 +16,37 @@ import java.util.concurrent.TimeUnit;
 import dev.kafkaprimer.core.config.ClientSecurity;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.AlterConfigsOptions;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.CreatePartitionsOptions;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.DeleteTopicsOptions;
+import org.apache.kafka.clients.admin.DescribeFeaturesOptions;
+import org.apache.kafka.clients.admin.FeatureMetadata;
+import org.apache.kafka.clients.admin.FinalizedVersionRange;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.ListShareGroupOffsetsOptions;
+import org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.SharePartitionOffsetInfo;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
 
 /**
  * Creates, inspects, grows and deletes topics, over Kafka's {@link Admin} client, with a deadline on every
@@ -74,6 +86,8 @@ public final class TopicAdmin implements AutoCloseable {
 
     /** The deadline of each call unless {@code connect} is given another. */
     public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(30);
+    /** The cluster feature that switches share groups on; see {@link #requireShareGroups()}. */
+    public static final String SHARE_GROUPS_FEATURE = "share.version";
 
     /** Kafka keeps timeouts in an {@code int} of milliseconds. */
     private static final Duration LONGEST_DEADLINE = Duration.ofMillis(Integer.MAX_VALUE);
@@ -391,6 +405,84 @@ public final class TopicAdmin implements AutoCloseable {
      */
     public List<PartitionLag> groupLag(String groupId) {
         return ConsumerGroupLag.read(admin, groupId, deadline);
+    }
+
+    /**
+     * Sets configs of a share group, which the broker keeps for the whole group; those not in {@code settings}
+     * keep their values. The group need not exist yet: set {@code share.auto.offset.reset} before its first
+     * member starts, or it starts at the end of its topics. A member's next fetch sees the change.
+     *
+     * @param groupId  the share group; not blank
+     * @param settings the configs to set; not null
+     * @throws IllegalArgumentException if {@code groupId} is blank
+     * @throws org.apache.kafka.common.errors.InvalidConfigurationException naming the config, if a value is out
+     *                                  of the broker's bounds (such as a lock shorter than
+     *                                  {@code group.share.min.record.lock.duration.ms})
+     * @throws TimeoutException if the deadline passes
+     * @throws KafkaException   Kafka's own exception for any other failure
+     */
+    public void configureShareGroup(String groupId, ShareGroupSettings settings) {
+        Objects.requireNonNull(groupId, "groupId");
+        Objects.requireNonNull(settings, "settings");
+        if (groupId.isBlank()) {
+            throw new IllegalArgumentException("groupId must not be blank, was '" + groupId + "'");
+        }
+        List<AlterConfigOp> changes = settings.configs().entrySet().stream()
+                .map(config -> new AlterConfigOp(new ConfigEntry(config.getKey(), config.getValue()),
+                        AlterConfigOp.OpType.SET))
+                .toList();
+        long end = deadlineFromNow();
+        await(admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, groupId), changes),
+                new AlterConfigsOptions().timeoutMs(remainingMs(end))).all(), end, "configure share group " + groupId);
+    }
+
+    /**
+     * Checks that the cluster runs share groups (KIP-932): its finalized feature {@code share.version} is 1 or
+     * more. Kafka 4.0 has none; 4.1 has them as a preview, off unless switched on; from 4.2 they are on.
+     *
+     * @throws UnsupportedVersionException naming the cluster, what it has and the version needed, if it does not
+     * @throws TimeoutException            if the deadline passes
+     * @throws KafkaException              Kafka's own exception for any other failure
+     */
+    public void requireShareGroups() {
+        long end = deadlineFromNow();
+        FeatureMetadata features = await(admin.describeFeatures(new DescribeFeaturesOptions()
+                .timeoutMs(remainingMs(end))).featureMetadata(), end, "read the cluster's features");
+        FinalizedVersionRange level = features.finalizedFeatures().get(SHARE_GROUPS_FEATURE);
+        if (level == null || level.maxVersionLevel() < 1) {
+            throw new UnsupportedVersionException("the cluster at " + bootstrapServers + " does not run share "
+                    + "groups (feature " + SHARE_GROUPS_FEATURE + (level == null ? " is not enabled"
+                    : "=" + level.maxVersionLevel()) + "): they need Kafka 4.2 or later (on 4.1 they are a "
+                    + "preview, switched on with kafka-features.sh upgrade --feature " + SHARE_GROUPS_FEATURE + "=1)");
+        }
+    }
+
+    /**
+     * How many records of each partition a share group has not finished with: not yet delivered, delivered and
+     * not yet acknowledged, or released for another delivery. 0 everywhere means the group has nothing left to
+     * deliver, what {@code kafka-share-groups.sh --describe} shows as LAG.
+     *
+     * @param groupId the share group; not null
+     * @return partition to records left, sorted; empty for a group with no state yet. A partition whose lag the
+     *         broker does not know yet (a group still starting) is absent
+     * @throws TimeoutException if the deadline passes
+     * @throws KafkaException   Kafka's own exception for any other failure
+     */
+    public Map<TopicPartition, Long> shareGroupLag(String groupId) {
+        Objects.requireNonNull(groupId, "groupId");
+        long end = deadlineFromNow();
+        Map<TopicPartition, SharePartitionOffsetInfo> found = await(admin.listShareGroupOffsets(
+                Map.of(groupId, new ListShareGroupOffsetsSpec()),
+                new ListShareGroupOffsetsOptions().timeoutMs(remainingMs(end))).partitionsToOffsetInfo(groupId),
+                end, "read the lag of share group " + groupId);
+        Map<TopicPartition, Long> lag = new TreeMap<>(Comparator.comparing(TopicPartition::topic)
+                .thenComparingInt(TopicPartition::partition));
+        found.forEach((partition, info) -> {
+            if (info != null && info.lag().isPresent()) {
+                lag.put(partition, info.lag().get());
+            }
+        });
+        return Collections.unmodifiableMap(lag);
     }
 
     /**

@@ -175,7 +175,7 @@ public final class ConsumerOptions {
         if (topics.isEmpty()) {
             throw new IllegalArgumentException("topics must name at least one topic, was empty");
         }
-        topics.forEach(topic -> notBlank(topic, "every topic name"));
+        topics.forEach(topic -> OptionChecks.notBlank(topic, "every topic name"));
         return new Builder(bootstrapServers, groupId, List.copyOf(topics), null);
     }
 
@@ -461,22 +461,6 @@ public final class ConsumerOptions {
                 + ", properties=" + PassThroughProperties.display(properties) + "}";
     }
 
-    private static String notBlank(String value, String name) {
-        Objects.requireNonNull(value, name);
-        if (value.isBlank()) {
-            throw new IllegalArgumentException(name + " must not be blank, was '" + value + "'");
-        }
-        return value;
-    }
-
-    private static Duration positive(Duration value, String name) {
-        Objects.requireNonNull(value, name);
-        if (value.isZero() || value.isNegative()) {
-            throw new IllegalArgumentException(name + " must be positive, was " + value);
-        }
-        return value;
-    }
-
     /**
      * Choices for {@link ConsumerOptions}, each checked when it is set. Not thread-safe; {@link #build()} copies.
      */
@@ -508,7 +492,7 @@ public final class ConsumerOptions {
 
         private Builder(String bootstrapServers, String groupId, List<String> topics, Pattern topicPattern) {
             this.bootstrapServers = PassThroughProperties.bootstrapServers(bootstrapServers);
-            this.groupId = notBlank(groupId, "groupId");
+            this.groupId = OptionChecks.notBlank(groupId, "groupId");
             this.topics = topics;
             this.topicPattern = topicPattern;
         }
@@ -583,7 +567,7 @@ public final class ConsumerOptions {
             if (records < 1) {
                 throw new IllegalArgumentException("commitEvery records must be at least 1, was " + records);
             }
-            this.commitInterval = positive(interval, "commitEvery interval");
+            this.commitInterval = OptionChecks.positive(interval, "commitEvery interval");
             this.commitEveryRecords = records;
             this.commitPolicy = CommitPolicy.EVERY_N_RECORDS_OR_INTERVAL;
             return this;
@@ -625,7 +609,7 @@ public final class ConsumerOptions {
          *                                  {@code Integer.MAX_VALUE} milliseconds
          */
         public Builder deadLetterTimeout(Duration timeout) {
-            positive(timeout, "deadLetterTimeout");
+            OptionChecks.positive(timeout, "deadLetterTimeout");
             if (timeout.toMillis() > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException("deadLetterTimeout must be at most " + Integer.MAX_VALUE
                         + " ms, was " + timeout);
@@ -659,7 +643,7 @@ public final class ConsumerOptions {
          * @throws IllegalArgumentException if {@code pollTimeout} is not positive
          */
         public Builder pollTimeout(Duration pollTimeout) {
-            this.pollTimeout = positive(pollTimeout, "pollTimeout");
+            this.pollTimeout = OptionChecks.positive(pollTimeout, "pollTimeout");
             return this;
         }
 
@@ -676,7 +660,7 @@ public final class ConsumerOptions {
          * @throws IllegalArgumentException if {@code startupTimeout} is not positive
          */
         public Builder startupTimeout(Duration startupTimeout) {
-            this.startupTimeout = positive(startupTimeout, "startupTimeout");
+            this.startupTimeout = OptionChecks.positive(startupTimeout, "startupTimeout");
             return this;
         }
 
@@ -693,7 +677,7 @@ public final class ConsumerOptions {
          * @throws IllegalArgumentException if {@code drainTimeout} is not positive
          */
         public Builder drainTimeout(Duration drainTimeout) {
-            this.drainTimeout = positive(drainTimeout, "drainTimeout");
+            this.drainTimeout = OptionChecks.positive(drainTimeout, "drainTimeout");
             return this;
         }
 
@@ -712,7 +696,7 @@ public final class ConsumerOptions {
          * @throws IllegalArgumentException if {@code interval} is not positive
          */
         public Builder workerCommitInterval(Duration interval) {
-            this.workerCommitInterval = positive(interval, "workerCommitInterval");
+            this.workerCommitInterval = OptionChecks.positive(interval, "workerCommitInterval");
             return this;
         }
 

@@ -164,9 +164,22 @@ public final class DeadLetter {
      * @return the attempts; empty if the header is missing
      */
     public OptionalInt attempts() {
-        Optional<String> attempts = text(DeadLetterHeaders.ATTEMPTS);
+        return number(DeadLetterHeaders.ATTEMPTS);
+    }
+
+    /**
+     * How many times a share group had delivered the record when its share loop gave up on it.
+     *
+     * @return the delivery count; empty for a letter of a consumer group, or if the header is missing
+     */
+    public OptionalInt deliveryCount() {
+        return number(DeadLetterHeaders.DELIVERY_COUNT);
+    }
+
+    private OptionalInt number(String header) {
+        Optional<String> value = text(header);
         try {
-            return attempts.isEmpty() ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(attempts.get()));
+            return value.isEmpty() ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(value.get()));
         } catch (NumberFormatException notANumber) {
             return OptionalInt.empty();
         }

@@ -77,6 +77,11 @@ public final class DeadLetterHeaders {
      * failure that is not retried, 0 for a record whose key or value could not be read.
      */
     public static final String ATTEMPTS = "kafka-primer.dlt.attempts";
+    /**
+     * Share groups only: how many times the broker had delivered the record when the share loop gave up on it,
+     * in decimal; counts deliveries to members that crashed too. Absent from letters of a consumer group.
+     */
+    public static final String DELIVERY_COUNT = "kafka-primer.dlt.delivery-count";
     /** When the first attempt failed (or the record could not be read), milliseconds since the epoch. */
     public static final String FIRST_FAILURE = "kafka-primer.dlt.first-failure";
     /** When the last attempt failed, milliseconds since the epoch. */

@@ -117,7 +117,7 @@ public final class TransactionOptions {
          * @return this builder
          */
         public Builder commitInterval(Duration commitInterval) {
-            this.commitInterval = positive(commitInterval, "commitInterval");
+            this.commitInterval = OptionChecks.positive(commitInterval, "commitInterval");
             return this;
         }
 
@@ -131,7 +131,7 @@ public final class TransactionOptions {
          * @return this builder
          */
         public Builder transactionTimeout(Duration transactionTimeout) {
-            this.transactionTimeout = positive(transactionTimeout, "transactionTimeout");
+            this.transactionTimeout = OptionChecks.positive(transactionTimeout, "transactionTimeout");
             if (transactionTimeout.compareTo(Duration.ofSeconds(1)) < 0
                     || transactionTimeout.toMillis() > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException("transactionTimeout must be between 1 s and "
@@ -154,12 +154,5 @@ public final class TransactionOptions {
             return new TransactionOptions(this);
         }
 
-        private static Duration positive(Duration value, String name) {
-            Objects.requireNonNull(value, name);
-            if (value.isZero() || value.isNegative()) {
-                throw new IllegalArgumentException(name + " must be positive, was " + value);
-            }
-            return value;
-        }
     }
 }

@@ -11,21 +11,30 @@ import java.util.function.Supplier;
 import dev.kafkaprimer.testkit.Await;
 
 /**
- * Runs a {@link CommitLoop} on a thread of its own, as an application would, and keeps what {@code run()}
- * threw. Closing it closes the loop and fails the test if the loop had failed unnoticed.
+ * Runs a {@link CommitLoop} or a {@link ShareLoop} on a thread of its own, as an application would, and keeps
+ * what {@code run()} threw. Closing it closes the loop and fails the test if the loop had failed unnoticed.
  */
 public final class LoopThread implements AutoCloseable {
 
     private final CommitLoop<?, ?> loop;
+    private final Predicate<Duration> closer;
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
     private boolean failureSeen;
 
-    private LoopThread(CommitLoop<?, ?> loop) {
+    private LoopThread(CommitLoop<?, ?> loop, Predicate<Duration> closer) {
         this.loop = loop;
+        this.closer = closer;
     }
 
     public static LoopThread start(CommitLoop<?, ?> loop, String name) {
-        LoopThread thread = new LoopThread(loop);
+        return start(new LoopThread(loop, loop::close), loop, name);
+    }
+
+    public static LoopThread start(ShareLoop<?, ?> loop, String name) {
+        return start(new LoopThread(null, loop::close), loop, name);
+    }
+
+    private static LoopThread start(LoopThread thread, Runnable loop, String name) {
         new Thread(() -> {
             try {
                 loop.run();
@@ -37,6 +46,7 @@ public final class LoopThread implements AutoCloseable {
         return thread;
     }
 
+    /** The commit loop it runs; null for a share loop. */
     public CommitLoop<?, ?> loop() {
         return loop;
     }
@@ -81,7 +91,7 @@ public final class LoopThread implements AutoCloseable {
 
     @Override
     public void close() {
-        if (!loop.close(Duration.ofSeconds(30))) {
+        if (!closer.test(Duration.ofSeconds(30))) {
             throw new AssertionError("the loop did not finish within 30 s of close()");
         }
         boolean alreadyChecked = failureSeen;

@@ -15,6 +15,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import dev.kafkaprimer.core.consumer.CommitLoop;
 import dev.kafkaprimer.core.consumer.ConsumerOptions;
+import dev.kafkaprimer.core.consumer.ShareOptions;
 import dev.kafkaprimer.core.consumer.TransactionOptions;
 
 /** The client settings a {@link CommitLoop} builds its consumer and its dead-letter producer with. */
@@ -59,18 +60,38 @@ final class ClientProperties {
         return props;
     }
 
+    /**
+     * The share loop's consumer: the member acknowledges each record itself ({@code explicit}), and a poll
+     * acquires at most {@code maxPollRecords} ({@code record_limit}: the default mode may hand over a whole
+     * fetched batch, more than that).
+     */
+    static Map<String, Object> shareConsumer(ShareOptions options) {
+        Map<String, Object> props = new HashMap<>(options.properties());
+        options.security().ifPresent(security -> props.putAll(security.clientProperties()));
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, options.groupId());
+        props.put(ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG, "explicit");
+        props.put(ConsumerConfig.SHARE_ACQUIRE_MODE_CONFIG, "record_limit");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, options.maxPollRecords());
+        return props;
+    }
+
     static Map<String, Object> deadLetterProducer(ConsumerOptions options) {
+        return deadLetterProducer(DeadLetterRoute.of(options));
+    }
+
+    static Map<String, Object> deadLetterProducer(DeadLetterRoute route) {
         Map<String, Object> props = new HashMap<>();
         // Security and network settings apply to both clients: pass on those the producer knows.
-        options.properties().forEach((name, value) -> {
+        route.properties().forEach((name, value) -> {
             if (ProducerConfig.configNames().contains(name) && !CONSUMER_ONLY.contains(name)) {
                 props.put(name, value);
             }
         });
         // The same login and encryption as the consumer: every security setting is one the producer knows.
-        options.security().ifPresent(security -> props.putAll(security.clientProperties()));
-        int timeoutMs = (int) options.deadLetterTimeout().toMillis();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
+        route.security().ifPresent(security -> props.putAll(security.clientProperties()));
+        int timeoutMs = (int) route.timeout().toMillis();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, route.bootstrapServers());
         // Acknowledged only once every in-sync replica has it: only then may the record's offset be committed.
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         // The producer's own retries never write one dead letter twice.

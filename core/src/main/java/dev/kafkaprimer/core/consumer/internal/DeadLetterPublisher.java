@@ -37,8 +37,15 @@ import dev.kafkaprimer.core.consumer.ProcessingStoppedException;
  */
 final class DeadLetterPublisher {
 
-    /** The attempts at a record and when the first failed; {@code attempts} is 0 for a record not readable. */
-    record History(int attempts, long firstFailureMillis) {
+    /**
+     * The attempts at a record and when the first failed; {@code attempts} is 0 for a record not readable.
+     * {@code deliveryCount} is the share group's count of deliveries (0 outside a share group: no header then).
+     */
+    record History(int attempts, long firstFailureMillis, int deliveryCount) {
+
+        History(int attempts, long firstFailureMillis) {
+            this(attempts, firstFailureMillis, 0);
+        }
 
         /** A record whose bytes could not be read: the handler never saw it. */
         static History unreadable() {
@@ -50,14 +57,18 @@ final class DeadLetterPublisher {
     /** Frames kept of each exception in a dead letter's stack trace: where it was thrown, not the whole stack. */
     static final int FRAMES_PER_EXCEPTION = 8;
 
-    private final ConsumerOptions options;
+    private final DeadLetterRoute route;
     private final Producer<byte[], byte[]> producer;
     /** Set by close(): a handler that outlived the loop may still try to write, and is refused. */
     private volatile boolean closed;
 
     DeadLetterPublisher(ConsumerOptions options) {
-        this.options = options;
-        this.producer = new KafkaProducer<>(ClientProperties.deadLetterProducer(options),
+        this(DeadLetterRoute.of(options));
+    }
+
+    DeadLetterPublisher(DeadLetterRoute route) {
+        this.route = route;
+        this.producer = new KafkaProducer<>(ClientProperties.deadLetterProducer(route),
                 new ByteArraySerializer(), new ByteArraySerializer());
     }
 
@@ -83,12 +94,12 @@ final class DeadLetterPublisher {
             throw new ProcessingStoppedException(records.get(0), "the loop has stopped, and closed its dead-letter "
                     + "producer; the record is read again by its partition's next reader", failure);
         }
-        long deadline = System.nanoTime() + options.deadLetterTimeout().toNanos();
-        String group = options.groupId();
+        long deadline = System.nanoTime() + route.timeout().toNanos();
+        String group = route.groupId();
         String stackTrace = stackTrace(failure);
         List<Future<RecordMetadata>> sent = new ArrayList<>(records.size());
         for (ConsumerRecord<byte[], byte[]> record : records) {
-            String topic = topicFor(options, record, failure);
+            String topic = topicFor(route, record, failure);
             try {
                 sent.add(producer.send(letter(topic, record, failure, stackTrace, group, history)));
             } catch (KafkaException e) {
@@ -108,13 +119,13 @@ final class DeadLetterPublisher {
      */
     static ProducerRecord<byte[], byte[]> letterFor(ConsumerOptions options, ConsumerRecord<byte[], byte[]> record,
                                                     Throwable failure, History history) {
-        return letter(topicFor(options, record, failure), record, failure, stackTrace(failure), options.groupId(),
-                history);
+        return letter(topicFor(DeadLetterRoute.of(options), record, failure), record, failure, stackTrace(failure),
+                options.groupId(), history);
     }
 
-    private static String topicFor(ConsumerOptions options, ConsumerRecord<byte[], byte[]> record,
+    private static String topicFor(DeadLetterRoute route, ConsumerRecord<byte[], byte[]> record,
                                    Throwable failure) {
-        String topic = options.deadLetterTopicFor(record.topic());
+        String topic = route.topicFor().apply(record.topic());
         if (topic == null || topic.isBlank() || topic.equals(record.topic())) {
             throw new ProcessingStoppedException(record, "the dead-letter topic name for " + record.topic()
                     + " is '" + topic + "'; it must be another, valid topic", failure);
@@ -124,7 +135,7 @@ final class DeadLetterPublisher {
 
     private void await(ConsumerRecord<byte[], byte[]> record, Future<RecordMetadata> sent, long deadline,
                        Throwable failure) {
-        String topic = options.deadLetterTopicFor(record.topic());
+        String topic = route.topicFor().apply(record.topic());
         try {
             RecordMetadata metadata = sent.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             LOG.warn("Dead-lettered {}-{} offset {} to {}-{} offset {} after {}", record.topic(),
@@ -135,7 +146,7 @@ final class DeadLetterPublisher {
                     e.getCause());
         } catch (TimeoutException e) {
             throw new ProcessingStoppedException(record, "dead-letter topic " + topic + " did not acknowledge it "
-                    + "within " + options.deadLetterTimeout(), e);
+                    + "within " + route.timeout(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ProcessingStoppedException(record, "interrupted while writing it to dead-letter topic "
@@ -171,6 +182,9 @@ final class DeadLetterPublisher {
         add(headers, DeadLetterHeaders.ATTEMPTS, Integer.toString(history.attempts()));
         add(headers, DeadLetterHeaders.FIRST_FAILURE, Long.toString(history.firstFailureMillis()));
         add(headers, DeadLetterHeaders.LAST_FAILURE, Long.toString(System.currentTimeMillis()));
+        if (history.deliveryCount() > 0) {
+            add(headers, DeadLetterHeaders.DELIVERY_COUNT, Integer.toString(history.deliveryCount()));
+        }
         return letter;
     }
 

@@ -7,7 +7,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * Turns a fetched record's bytes into the record a handler sees: the key and the value through the loop's two
- * deserializers, everything else (offset, headers, leader epoch...) as fetched.
+ * deserializers, everything else (offset, headers, leader epoch, a share group's delivery count...) as fetched.
  *
  * <p>Both engines fetch bytes and read them here, one record at a time, on the loop thread. So a key or value
  * that cannot be read fails alone, as a poison pill the loop can dead-letter, instead of failing the whole
@@ -48,7 +48,7 @@ public final class RecordDeserializer<K, V> implements AutoCloseable {
         V value = values.deserialize(record.topic(), record.headers(), record.value());
         return new ConsumerRecord<>(record.topic(), record.partition(), record.offset(), record.timestamp(),
                 record.timestampType(), record.serializedKeySize(), record.serializedValueSize(), key, value,
-                record.headers(), record.leaderEpoch());
+                record.headers(), record.leaderEpoch(), record.deliveryCount());
     }
 
     /** Closes both deserializers, the value's even if the key's fails. */
