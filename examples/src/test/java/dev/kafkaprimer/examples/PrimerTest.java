@@ -28,7 +28,7 @@ class PrimerTest {
         assertEquals(2, run.exitCode(), run::toString);
         assertTrue(run.err().contains("unknown example 'helo'"), run::toString);
         assertTrue(run.err().contains(
-                "Valid names: hello, keys, groups, offsets, wallet, dlt, exactly-once, cluster, failover, segments, bench, broker"),
+                "Valid names: hello, keys, groups, offsets, wallet, dlt, exactly-once, queue, cluster, failover, segments, bench, broker"),
                 run::toString);
     }
 

@@ -1,6 +1,8 @@
 package dev.kafkaprimer.compat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -13,12 +15,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 import dev.kafkaprimer.core.admin.TopicAdmin;
 import dev.kafkaprimer.core.consumer.CommitLoop;
 import dev.kafkaprimer.core.consumer.ConsumerOptions;
 import dev.kafkaprimer.core.consumer.RetryPolicy;
+import dev.kafkaprimer.core.consumer.ShareLoop;
+import dev.kafkaprimer.core.consumer.ShareOptions;
 import dev.kafkaprimer.core.producer.JsonProducer;
 import dev.kafkaprimer.core.producer.ProducerOptions;
 import dev.kafkaprimer.examples.cli.Primer;
@@ -80,6 +85,33 @@ class Kafka400CompatibilityTest {
         assertEquals(0, code, printed + err.toString(StandardCharsets.UTF_8));
         assertTrue(printed.contains("exactly-once: OK inputs=600 outputs=600 duplicates=0"), printed);
         assertEquals(2, printed.split("killed with SIGKILL", -1).length - 1, printed);
+    }
+
+    @Test
+    void shouldFailAShareLoopAtStartNamingTheVersionShareGroupsNeed() {
+        // Kafka 4.0.0 has no share groups: the loop says so at once instead of polling nothing forever
+        ShareOptions options = ShareOptions.builder(broker.bootstrapServers(), "queue-on-4.0.0", List.of("jobs"))
+                .startupTimeout(Duration.ofSeconds(30)).build();
+        ShareLoop<String, String> loop = ShareLoop.create(options, new StringDeserializer(), new StringDeserializer(),
+                record -> { });
+
+        long started = System.nanoTime();
+        UnsupportedVersionException refused = assertThrows(UnsupportedVersionException.class, loop::run);
+
+        assertTrue(refused.getMessage().contains("does not run share groups")
+                && refused.getMessage().contains("Kafka 4.2 or later"), refused.getMessage());
+        assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(30), "failed before the startup timeout");
+
+        // And ./primer queue: one line and exit code 1, no stack trace
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Primer.run(new String[] {"queue", "--bootstrap-server", broker.bootstrapServers()}, Map.of(),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        String printed = out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
+        assertEquals(1, code, printed);
+        assertTrue(printed.contains("queue: FAILED: queue needs share groups")
+                && printed.contains("Kafka 4.2 or later"), printed);
+        assertFalse(printed.contains("\tat "), printed);
     }
 
     @Test

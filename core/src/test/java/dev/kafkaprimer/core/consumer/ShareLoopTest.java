@@ -252,6 +252,51 @@ class ShareLoopTest extends BrokerClientsPerTest {
         assertEquals(Map.of("v3", 2), later);
     }
 
+    /** An email to send: the README's job. */
+    record Email(String to, String subject) {
+    }
+
+    /** Where the README's loop sends emails: a list here. */
+    static final class Mailer {
+        final List<Email> sent = new CopyOnWriteArrayList<>();
+
+        void send(Email email) {
+            sent.add(email);
+        }
+    }
+
+    @Test
+    void shouldSendEachEmailOnceWithTheReadmesLoop() throws Exception {
+        // Given three emails in an outbox with two partitions
+        String outbox = topic;
+        clients.createTopic(outbox, 2);
+        for (int i = 0; i < 3; i++) {
+            clients.send(outbox, i % 2, "user-" + i, "{\"to\":\"user" + i + "@example.com\",\"subject\":\"hi\"}");
+        }
+        String bootstrapServers = kafka.bootstrapServers();
+        Mailer mailer = new Mailer();
+        String mailers = group;
+
+        // README:share-start
+        try (TopicAdmin admin = TopicAdmin.connect(bootstrapServers)) {
+            // Once per group: a new share group starts at the end of its topics unless told otherwise.
+            admin.configureShareGroup(mailers, ShareGroupSettings.builder()
+                    .autoOffsetReset(OffsetReset.EARLIEST).build());
+        }
+        ShareOptions options = ShareOptions.builder(bootstrapServers, mailers, List.of(outbox))
+                .concurrency(4)   // four emails at a time in this member; run as many members as you like
+                .build();
+        ShareLoop<String, Email> loop = ShareLoop.forJson(options, Email.class,
+                record -> mailer.send(record.value()));
+        // README:share-end
+
+        try (LoopThread running = LoopThread.start(loop, "share-readme")) {
+            running.awaitWhileRunning("three emails sent", () -> loop.counts().accepted() == 3);
+        }
+        assertEquals(List.of("user0@example.com", "user1@example.com", "user2@example.com"),
+                mailer.sent.stream().map(Email::to).sorted().toList());
+    }
+
     @Test
     void shouldRefuseConsumerGroupSettingsNamingWhereTheyLive() {
         IllegalArgumentException refused = org.junit.jupiter.api.Assertions.assertThrows(

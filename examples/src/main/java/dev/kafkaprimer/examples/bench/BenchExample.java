@@ -27,7 +27,9 @@ import dev.kafkaprimer.examples.cli.ParsedOptions;
  *   <li>the wallet example end to end on SQLite;</li>
  *   <li>per-key parallelism with a slow handler, and the commit lag;</li>
  *   <li>the per-key engine's own cost with a no-op handler;</li>
- *   <li>read-process-write: the transactional loop against the at-least-once loop writing the same outputs.</li>
+ *   <li>read-process-write: the transactional loop against the at-least-once loop writing the same outputs;</li>
+ *   <li>share groups: 6 share members against 6 consumer group members on 2 partitions, and the share loop against
+ *       a hand-written {@code KafkaShareConsumer} loop.</li>
  * </ol>
  * Stages 2 to 4 run ours and raw in interleaved rounds on fresh topics and report the median of each side; a
  * ratio is ours divided by raw, so 1.0 means the library costs nothing measurable. The last line printed is
@@ -57,7 +59,7 @@ public final class BenchExample implements Example {
                 .integer("--wallet-events", "N", null, 0, 10_000_000,
                         "events of the wallet run, 0 to skip it (default 100000; 5000 with --quick)")
                 .flag("--skip-startup", "skip the cluster start-up and hello measurements")
-                .integer("--stage", "N", null, 2, 9, "run only stage N (2 to 9), for a closer look at one measure;"
+                .integer("--stage", "N", null, 2, 10, "run only stage N (2 to 10), for a closer look at one measure;"
                         + " the JSON keys of the others are null")
                 .value("--json", "FILE", null, "also write the JSON line to FILE");
     }
@@ -85,6 +87,7 @@ public final class BenchExample implements Example {
             stages.run(7, stages::keyParallel, "key_parallel_speedup", "key_parallel_commit_lag_ms");
             stages.run(8, stages::keyParallelCost, "key_parallel_noop_ratio");
             stages.run(9, stages::transactions, "transactional_ratio");
+            stages.run(10, stages::shareGroups, "share_ratio", "share_loop_ratio");
         }
         report.print(header(plan, kafka), out, mapper, args.value("--json").map(Path::of).orElse(null));
         return 0;
@@ -195,6 +198,25 @@ public final class BenchExample implements Example {
                         run -> race.run(Side.OURS, run), run -> race.run(Side.RAW, run), out);
                 report.put("transactional_ratio", throughputRows(report, "transactional", runs,
                         ""));
+            }
+        }
+
+        void shareGroups() throws Exception {
+            int records = plan.quick() ? 600 : 3_000;
+            out.printf("10. Share groups, %,d records on %d partitions, %d members, a handler that waits %d ms per "
+                    + "record:%n", records, ShareRace.PARTITIONS, ShareRace.MEMBERS, ShareRace.WORK.toMillis());
+            try (ShareRace race = new ShareRace(kafka, clients, mapper, topics, workload, records, plan.runDeadline())) {
+                out.println("   a share group (ours) against a consumer group of commit loops (raw column):");
+                Interleaved<Throughput> groups = Interleaved.run(1, plan.rounds(),
+                        run -> race.run(ShareRace.Contest.GROUPS, Side.OURS, run),
+                        run -> race.run(ShareRace.Contest.GROUPS, Side.RAW, "cg-" + run), out);
+                report.put("share_ratio", throughputRows(report, "share vs consumer group", groups,
+                        String.format("bound %d/%d", ShareRace.MEMBERS, ShareRace.PARTITIONS)));
+                out.println("   the share loop (ours) against a KafkaShareConsumer loop written by hand (raw):");
+                Interleaved<Throughput> cost = Interleaved.run(1, plan.rounds(),
+                        run -> race.run(ShareRace.Contest.LOOP_COST, Side.OURS, "loop-" + run),
+                        run -> race.run(ShareRace.Contest.LOOP_COST, Side.RAW, "raw-" + run), out);
+                report.put("share_loop_ratio", throughputRows(report, "share loop", cost, ">= 0.95"));
             }
         }
     }

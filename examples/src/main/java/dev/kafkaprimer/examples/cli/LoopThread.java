@@ -1,32 +1,44 @@
 package dev.kafkaprimer.examples.cli;
 
 import java.time.Duration;
+import java.util.function.Consumer;
 
 import dev.kafkaprimer.core.consumer.CommitLoop;
+import dev.kafkaprimer.core.consumer.ShareLoop;
 
 /**
- * A {@link CommitLoop} on a thread of its own, keeping how it ended: what every example member does. The loop's
- * {@code run()} throws when processing stops or the consumer fails; on a bare thread that exception would be
- * printed and lost, so it is kept here for the example to report.
+ * A {@link CommitLoop} or a {@link ShareLoop} on a thread of its own, keeping how it ended: what every example
+ * member does. The loop's {@code run()} throws when processing stops or the consumer fails; on a bare thread
+ * that exception would be printed and lost, so it is kept here for the example to report.
  *
  * <p>Thread-safe: any thread may ask for the failure or stop the loop.
  */
 public final class LoopThread {
 
     private final String name;
-    private final CommitLoop<?, ?> loop;
+    private final Runnable loop;
+    private final Consumer<Duration> close;
     private final Thread thread;
     private volatile Throwable failure;
 
-    private LoopThread(String name, CommitLoop<?, ?> loop) {
+    private LoopThread(String name, Runnable loop, Consumer<Duration> close) {
         this.name = name;
         this.loop = loop;
+        this.close = close;
         this.thread = new Thread(this::runLoop, name);
     }
 
     /** Starts {@code loop} on a new thread called {@code name}. */
     public static LoopThread start(String name, CommitLoop<?, ?> loop) {
-        LoopThread running = new LoopThread(name, loop);
+        return start(new LoopThread(name, loop, loop::close));
+    }
+
+    /** Starts a share group member's {@code loop} on a new thread called {@code name}. */
+    public static LoopThread start(String name, ShareLoop<?, ?> loop) {
+        return start(new LoopThread(name, loop, loop::close));
+    }
+
+    private static LoopThread start(LoopThread running) {
         running.thread.start();
         return running;
     }
@@ -75,7 +87,7 @@ public final class LoopThread {
      * @throws IllegalStateException if it did not finish within {@code timeout}, or ended with a failure
      */
     public void stop(Duration timeout) throws InterruptedException {
-        loop.close(timeout);
+        close.accept(timeout);
         awaitStopped(timeout);
     }
 
@@ -84,7 +96,7 @@ public final class LoopThread {
      * failure, which must not be hidden. Interrupted while waiting, it returns with the interrupt kept.
      */
     public void stopQuietly(Duration timeout) {
-        loop.close(timeout);
+        close.accept(timeout);
         try {
             thread.join(timeout.toMillis());
         } catch (InterruptedException e) {

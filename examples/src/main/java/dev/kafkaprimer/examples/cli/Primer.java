@@ -13,6 +13,7 @@ import dev.kafkaprimer.examples.broker.BrokerExample;
 import dev.kafkaprimer.examples.cluster.ClusterExample;
 import dev.kafkaprimer.examples.dlt.DltExample;
 import dev.kafkaprimer.examples.exactlyonce.ExactlyOnceExample;
+import dev.kafkaprimer.examples.queue.QueueExample;
 import dev.kafkaprimer.examples.failover.FailoverExample;
 import dev.kafkaprimer.examples.groups.GroupsExample;
 import dev.kafkaprimer.examples.hello.HelloExample;
@@ -40,6 +41,7 @@ public final class Primer {
             new WalletExample(),
             new DltExample(),
             new ExactlyOnceExample(),
+            new QueueExample(),
             new ClusterExample(),
             new FailoverExample(),
             new SegmentsExample(),
