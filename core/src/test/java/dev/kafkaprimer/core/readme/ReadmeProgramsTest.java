@@ -41,6 +41,8 @@ import dev.kafkaprimer.testkit.WithKafkaCluster;
 class ReadmeProgramsTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
+    /** A {@code //} comment, on a line of its own or after the code (not {@code ://} inside a URL). */
+    private static final Pattern COMMENT = Pattern.compile("(^|\\s)//\\s.*$");
     /** A line that is exactly a region's first or last marker, such as {@code // README:consume-start}. */
     private static final Pattern MARKER = Pattern.compile("^\\s*// README[-:][a-z:-]*(start|end)\\s*$",
             Pattern.MULTILINE);
@@ -166,8 +168,13 @@ class ReadmeProgramsTest {
         return regions;
     }
 
+    /**
+     * The code without its layout and without its comments: a README may translate the comments (README.ko.md
+     * does), never the code.
+     */
     private static String normalized(String text) {
-        return text.lines().map(String::strip).filter(line -> !line.isEmpty()).collect(Collectors.joining("\n"));
+        return text.lines().map(line -> COMMENT.matcher(line).replaceAll("").strip()).filter(line -> !line.isEmpty())
+                .collect(Collectors.joining("\n"));
     }
 
     /** Runs {@code main} of {@code program} in a JVM of its own until it ends with 0, and returns its output. */
