@@ -17,6 +17,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 import dev.kafkaprimer.core.consumer.internal.Engine;
 import dev.kafkaprimer.core.consumer.internal.Engines;
 import dev.kafkaprimer.core.consumer.internal.LoopControl;
+import dev.kafkaprimer.core.consumer.internal.LoopEvents;
 import dev.kafkaprimer.core.consumer.internal.RecordDeserializer;
 import dev.kafkaprimer.core.consumer.internal.SeekRequest;
 import dev.kafkaprimer.core.json.Json;
@@ -210,7 +211,7 @@ public final class CommitLoop<K, V> implements Runnable, AutoCloseable {
     private final RecordDeserializer<K, V> reader;
     /** Makes the engine of the run, on the loop thread: one kind per way of handling (records, batches, transactions). */
     private final EngineMaker<K, V> engineMaker;
-    private final LoopControl control = new LoopControl();
+    private final LoopControl control;
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
     private final CountDownLatch finished = new CountDownLatch(1);
     /** Wakes the running engine's consumer; set once the engine exists. */
@@ -238,6 +239,7 @@ public final class CommitLoop<K, V> implements Runnable, AutoCloseable {
     private CommitLoop(ConsumerOptions options, Deserializer<K> keys, Deserializer<V> values,
                        EngineMaker<K, V> engineMaker) {
         this.options = Objects.requireNonNull(options, "options");
+        this.control = new LoopControl(LoopEvents.of(options.listeners()));
         this.reader = new RecordDeserializer<>(keys, values);
         this.engineMaker = engineMaker;
     }
@@ -462,6 +464,10 @@ public final class CommitLoop<K, V> implements Runnable, AutoCloseable {
             wakeEngine = engine::wakeup;
             isWorker = engine::isWorker;
             engine.run();
+            control.events().stopped(null);
+        } catch (RuntimeException | Error e) {
+            control.events().stopped(e);
+            throw e;
         } finally {
             state.set(State.FINISHED);
             control.failPendingSeeks(new IllegalStateException("the loop stopped before it applied the seek"));

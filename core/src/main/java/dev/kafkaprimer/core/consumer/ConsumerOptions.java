@@ -125,6 +125,7 @@ public final class ConsumerOptions {
     private final Duration drainTimeout;
     private final Duration workerCommitInterval;
     private final RebalanceListener rebalanceListener;
+    private final List<LoopListener> listeners;
     private final ClientSecurity security;
     private final Ordering ordering;
     private final int concurrency;
@@ -151,6 +152,7 @@ public final class ConsumerOptions {
         this.drainTimeout = builder.drainTimeout;
         this.workerCommitInterval = builder.workerCommitInterval;
         this.rebalanceListener = builder.rebalanceListener;
+        this.listeners = List.copyOf(builder.listeners);
         this.security = builder.security;
         this.ordering = builder.ordering;
         this.concurrency = builder.concurrency;
@@ -369,6 +371,16 @@ public final class ConsumerOptions {
     }
 
     /**
+     * Who is told what the loop does: records handled, failed attempts, dead letters, commits, rebalances, pauses,
+     * the stop.
+     *
+     * @return the listeners given to {@link Builder#listener(LoopListener)}, in that order; immutable, maybe empty
+     */
+    public List<LoopListener> listeners() {
+        return listeners;
+    }
+
+    /**
      * How the clients prove who they are and keep their traffic private.
      *
      * @return the security given to {@link Builder#security}, or empty: then kafka-clients' default, PLAINTEXT,
@@ -454,6 +466,7 @@ public final class ConsumerOptions {
                 + ", maxPollRecords=" + maxPollRecords + ", pollTimeout=" + pollTimeout
                 + ", startupTimeout=" + startupTimeout + ", drainTimeout=" + drainTimeout
                 + (rebalanceListener == RebalanceListener.NONE ? "" : ", rebalanceListener=given")
+                + (listeners.isEmpty() ? "" : ", listeners=" + listeners.size())
                 + ", security=" + security().map(ClientSecurity::toString).orElse("(kafka-clients default)")
                 + ", ordering=" + ordering + ", concurrency=" + concurrency
                 + (parallel() ? ", maxPendingRecords=" + maxPendingRecords
@@ -484,6 +497,7 @@ public final class ConsumerOptions {
         private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
         private Duration workerCommitInterval = DEFAULT_WORKER_COMMIT_INTERVAL;
         private RebalanceListener rebalanceListener = RebalanceListener.NONE;
+        private final List<LoopListener> listeners = new java.util.ArrayList<>();
         private ClientSecurity security;
         private Ordering ordering = DEFAULT_ORDERING;
         private int concurrency = DEFAULT_CONCURRENCY;
@@ -697,6 +711,20 @@ public final class ConsumerOptions {
          */
         public Builder workerCommitInterval(Duration interval) {
             this.workerCommitInterval = OptionChecks.positive(interval, "workerCommitInterval");
+            return this;
+        }
+
+        /**
+         * Adds a listener told what the loop does (records handled, failed attempts, dead letters, commits,
+         * rebalances, pauses, the stop): for metrics or a live view. May be called several times; listeners are
+         * told in the order added. See {@link LoopListener} for the threads each call runs on. With none, the
+         * loop does not measure anything for them.
+         *
+         * @param listener thread-safe, quick; not null
+         * @return this builder
+         */
+        public Builder listener(LoopListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
         }
 

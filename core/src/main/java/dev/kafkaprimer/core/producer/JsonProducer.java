@@ -84,9 +84,12 @@ public final class JsonProducer<K, V> implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Runs {@link #sendAndWait}'s sends; null until the first. Guarded by {@code this}. */
     private ExecutorService sendAndWait;
+    /** The options' send listeners, or null for none: then no send is timed. */
+    private final SendListener[] sendListeners;
 
     private JsonProducer(ProducerOptions options, Serializer<K> keySerializer, ObjectMapper mapper) {
         this.options = options;
+        this.sendListeners = options.listeners().isEmpty() ? null : options.listeners().toArray(new SendListener[0]);
         this.keySerializer = keySerializer;
         this.valueSerializer = new JsonSerializer<>(mapper);
         // Bytes in, bytes out: keys and values are serialized here, before send, so failures are ours to report.
@@ -223,14 +226,18 @@ public final class JsonProducer<K, V> implements AutoCloseable {
             record = new ProducerRecord<>(topic, null,
                     serializeKey(topic, key), valueSerializer.serialize(topic, value), toHeaders(headers));
         } catch (RuntimeException e) {
+            if (sendListeners != null) {
+                TimedSend.failedAtOnce(topic, e, sendListeners);
+            }
             callback.onCompletion(null, e);
             return;
         }
+        Callback told = sendListeners == null ? callback : new TimedSend(callback, topic, sendListeners);
         try {
             // kafka-clients calls the callback itself for the failures it reports instead of throwing.
-            producer.send(record, callback);
+            producer.send(record, told);
         } catch (RuntimeException e) {
-            callback.onCompletion(null, e);
+            told.onCompletion(null, e);
         }
     }
 

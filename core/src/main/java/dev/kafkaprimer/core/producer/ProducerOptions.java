@@ -3,6 +3,7 @@ package dev.kafkaprimer.core.producer;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -89,6 +90,7 @@ public final class ProducerOptions {
     private final Duration maxBlock;
     private final ClientSecurity security;
     private final Map<String, Object> properties;
+    private final List<SendListener> listeners;
 
     private ProducerOptions(Builder builder) {
         this.bootstrapServers = builder.bootstrapServers;
@@ -102,6 +104,7 @@ public final class ProducerOptions {
         this.maxBlock = builder.maxBlock;
         this.security = builder.security;
         this.properties = Collections.unmodifiableMap(new LinkedHashMap<>(builder.properties));
+        this.listeners = List.copyOf(builder.listeners);
     }
 
     /**
@@ -199,6 +202,11 @@ public final class ProducerOptions {
         return Optional.ofNullable(security);
     }
 
+    /** {@return who is told the outcome of every send, in the order given; immutable, maybe empty} */
+    public List<SendListener> listeners() {
+        return listeners;
+    }
+
     /** {@return the pass-through kafka-clients settings, in the order given; unmodifiable, secrets included} */
     public Map<String, Object> properties() {
         return properties;
@@ -237,6 +245,7 @@ public final class ProducerOptions {
         private Duration maxBlock = DEFAULT_MAX_BLOCK;
         private ClientSecurity security;
         private final Map<String, Object> properties = new LinkedHashMap<>();
+        private final List<SendListener> listeners = new java.util.ArrayList<>();
 
         private Builder(String bootstrapServers) {
             this.bootstrapServers = PassThroughProperties.bootstrapServers(bootstrapServers);
@@ -364,6 +373,18 @@ public final class ProducerOptions {
          */
         public Builder security(ClientSecurity security) {
             this.security = Objects.requireNonNull(security, "security");
+            return this;
+        }
+
+        /**
+         * Adds a listener told the outcome and latency of every send: for metrics. May be called several times;
+         * see {@link SendListener} for the thread it runs on. With none, sends are not timed.
+         *
+         * @param listener thread-safe, quick; not null
+         * @return this builder
+         */
+        public Builder listener(SendListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
         }
 

@@ -261,4 +261,44 @@ class JsonProducerTest {
         }
         return topic;
     }
+
+    @Test
+    void shouldTellSendListenersEveryOutcomeWithItsLatencyWhileAThrowingOneChangesNothing(KafkaCluster kafka,
+                                                                                          TestTopics topics) {
+        // Given a producer with a listener that throws, then one that writes down what it hears
+        String topic = created(kafka, topics, 1);
+        List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        SendListener throwing = new SendListener() {
+            @Override
+            public void sendAcknowledged(org.apache.kafka.clients.producer.RecordMetadata metadata, long nanos) {
+                throw new IllegalStateException("a listener bug");
+            }
+        };
+        SendListener recording = new SendListener() {
+            @Override
+            public void sendAcknowledged(org.apache.kafka.clients.producer.RecordMetadata metadata, long nanos) {
+                heard.add("stored " + metadata.topic().equals(topic) + " p" + metadata.partition() + "@"
+                        + metadata.offset() + (nanos > 0 ? "" : " untimed"));
+            }
+
+            @Override
+            public void sendFailed(String failedTopic, Exception failure, long nanos) {
+                heard.add("failed " + failedTopic.equals(topic) + " " + failure.getClass().getSimpleName());
+            }
+        };
+        try (JsonProducer<String, Object> producer = JsonProducer.create(options(kafka).listener(throwing)
+                .listener(recording).build())) {
+            // When two records are sent, and one Jackson cannot write
+            SendResult first = producer.send(topic, "a", new Payment("p-1", Instant.now(), BigDecimal.ONE))
+                    .orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
+            producer.send(topic, "b", new Unwritable("u", Optional.empty()));
+            SendResult second = producer.send(topic, "c", new Payment("p-2", Instant.now(), BigDecimal.TEN))
+                    .orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
+
+            // Then the sends succeed as without listeners, and the listener heard each outcome, in order
+            assertEquals(0, first.offset());
+            assertEquals(1, second.offset());
+        }
+        assertEquals(List.of("stored true p0@0", "failed true SerializationException", "stored true p0@1"), heard);
+    }
 }

@@ -32,11 +32,26 @@ final class BenchClients {
 
     private final String bootstrapServers;
     private final KafkaConnection kafka;
+    /** Registered on our side's producer and loops, or null for none. */
+    private final MetricListeners listeners;
 
     /** Clients for the cluster of {@code kafka}, with its security settings on both sides alike. */
     BenchClients(KafkaConnection kafka) {
+        this(kafka, null);
+    }
+
+    private BenchClients(KafkaConnection kafka, MetricListeners listeners) {
         this.bootstrapServers = kafka.bootstrapServers();
         this.kafka = kafka;
+        this.listeners = listeners;
+    }
+
+    /**
+     * The same clients, with our side's producer and loops told every event by {@code listeners}: what it costs
+     * to watch them. The raw side is unchanged.
+     */
+    BenchClients listenedBy(MetricListeners listeners) {
+        return new BenchClients(kafka, listeners);
     }
 
     /** One line for the report: what both sides run with. */
@@ -47,13 +62,16 @@ final class BenchClients {
     }
 
     ProducerOptions producerOptions() {
-        return ProducerOptions.builder(bootstrapServers)
+        ProducerOptions.Builder builder = ProducerOptions.builder(bootstrapServers)
                 .security(kafka.security())
                 .acks(Acks.ALL)
                 .idempotence(true)
                 .linger(LINGER)
-                .property(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(BATCH_SIZE))
-                .build();
+                .property(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(BATCH_SIZE));
+        if (listeners != null) {
+            builder.listener(listeners);
+        }
+        return builder.build();
     }
 
     /** What a user writes by hand for the same producer. */
@@ -79,14 +97,17 @@ final class BenchClients {
      * {@code concurrency} workers while keeping {@code ordering}, and commits each partition's finished prefix.
      */
     ConsumerOptions consumerOptions(String groupId, String topic, Ordering ordering, int concurrency) {
-        return ConsumerOptions.builder(bootstrapServers, groupId, List.of(topic))
+        ConsumerOptions.Builder builder = ConsumerOptions.builder(bootstrapServers, groupId, List.of(topic))
                 .security(kafka.security())
                 .commitPolicy(CommitPolicy.PER_BATCH)
                 .maxPollRecords(MAX_POLL_RECORDS)
                 .pollTimeout(POLL_TIMEOUT)
                 .ordering(ordering)
-                .concurrency(concurrency)
-                .build();
+                .concurrency(concurrency);
+        if (listeners != null) {
+            builder.listener(listeners);
+        }
+        return builder.build();
     }
 
     /** What a user writes by hand for the same consumer; the poll loop calls {@code commitSync()} per batch. */

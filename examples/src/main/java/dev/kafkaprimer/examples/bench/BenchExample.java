@@ -79,8 +79,8 @@ public final class BenchExample implements Example {
         try (BenchTopics topics = new BenchTopics(kafka)) {
             Stages stages = new Stages(plan, kafka, new BenchClients(kafka), mapper, workload, topics, report, out,
                     args.value(ExampleOptions.COMMAND_CONFIG));
-            stages.run(2, stages::producers, "producer_ratio");
-            stages.run(3, stages::consumers, "consumer_ratio");
+            stages.run(2, stages::producers, "producer_ratio", "producer_ratio_with_listener");
+            stages.run(3, stages::consumers, "consumer_ratio", "consumer_ratio_with_listener");
             stages.run(4, stages::latency, "latency_p99_ratio");
             stages.run(5, stages::startup, "startup_ms_1", "startup_ms_3", "hello_ms");
             stages.run(6, stages::wallet, "wallet_events_per_s");
@@ -121,6 +121,14 @@ public final class BenchExample implements Example {
             Interleaved<Throughput> produced = Interleaved.run(plan.warmUps(), plan.rounds(),
                     run -> producers.run(Side.OURS, run), run -> producers.run(Side.RAW, run), out);
             report.put("producer_ratio", throughputRows(report, "producer", produced, ">= 0.97"));
+            MetricListeners listeners = new MetricListeners();
+            out.println("   the same, JsonProducer with a SendListener that counts and times each send (ours):");
+            ProducerRace listened = new ProducerRace(clients.listenedBy(listeners), mapper, topics, workload);
+            Interleaved<Throughput> withListener = Interleaved.run(1, plan.rounds(),
+                    run -> listened.run(Side.OURS, "l-" + run), run -> listened.run(Side.RAW, "l-" + run), out);
+            report.put("producer_ratio_with_listener", throughputRows(report, "producer, listened", withListener,
+                    ">= 0.97"));
+            requireHeard(listeners.sent(), "sends");
         }
 
         void consumers() throws Exception {
@@ -129,6 +137,23 @@ public final class BenchExample implements Example {
                 Interleaved<Throughput> consumed = Interleaved.run(plan.warmUps(), plan.rounds(),
                         run -> consumers.run(Side.OURS, run), run -> consumers.run(Side.RAW, run), out);
                 report.put("consumer_ratio", throughputRows(report, "consumer", consumed, ">= 0.95"));
+            }
+            MetricListeners listeners = new MetricListeners();
+            out.println("   the same, CommitLoop with a LoopListener that counts and times each record (ours):");
+            try (ConsumerRace consumers = new ConsumerRace(clients.listenedBy(listeners), mapper, topics, workload,
+                    plan.runDeadline())) {
+                Interleaved<Throughput> consumed = Interleaved.run(1, plan.rounds(),
+                        run -> consumers.run(Side.OURS, "l-" + run), run -> consumers.run(Side.RAW, "l-" + run), out);
+                report.put("consumer_ratio_with_listener", throughputRows(report, "consumer, listened", consumed,
+                        ">= 0.95"));
+            }
+            requireHeard(listeners.handled(), "handled records");
+        }
+
+        /** The listened run must have been listened to: a listener never called would measure nothing. */
+        private static void requireHeard(long events, String what) {
+            if (events == 0) {
+                throw new IllegalStateException("the listener registered on our side heard no " + what);
             }
         }
 

@@ -81,9 +81,12 @@ final class BatchProcessor<K, V> implements PartitionProcessor {
             }
             attempts++;
             List<ConsumerRecord<K, V>> batch = gathered.readFrom(first);
+            long started = parts.events().active() ? System.nanoTime() : 0;
             Exception failure = HandlerCall.attempt(handler, batch, gathered.fetched(first));
+            long took = parts.events().active() ? System.nanoTime() - started : 0;
             if (failure == null) {
                 finish(partition, gathered, first, gathered.size());
+                handled(batch, batch.size(), took);
                 return true;
             }
             int failedIndex = failedIndex(failure, batch, gathered.fetched(first));
@@ -91,6 +94,7 @@ final class BatchProcessor<K, V> implements PartitionProcessor {
                 // The handler got this far: those records are done, and the failed one is now the first, on its
                 // first failed attempt.
                 finish(partition, gathered, first, first + failedIndex);
+                handled(batch, failedIndex, took);
                 first += failedIndex;
                 attempts = 1;
             }
@@ -103,7 +107,9 @@ final class BatchProcessor<K, V> implements PartitionProcessor {
                 throw new ProcessingStoppedException(gathered.fetched(first), "the handler asked to stop", stop);
             }
             String what = describe(gathered, first, failedIndex >= 0);
-            if (!parts.retries().givesUp(attempts, what, cause)) {
+            boolean givesUp = parts.retries().givesUp(attempts, what, cause);
+            failed(batch, Math.max(0, failedIndex), failedIndex >= 0, attempts, cause, !givesUp);
+            if (!givesUp) {
                 if (!parts.retries().awaitNextAttempt(attempts, partition, what, cause)) {
                     parts.giveBack(partition, gathered.fetched(first).offset());
                     return false;
@@ -140,6 +146,29 @@ final class BatchProcessor<K, V> implements PartitionProcessor {
                         + "such record; treating it as a failure of the whole batch", pinpointed.failedIndex(),
                 batch.size(), first.topic(), first.partition(), first.offset());
         return -1;
+    }
+
+    /** The first {@code count} records of {@code batch} are handled: each listener hears of each, with the call's time. */
+    private void handled(List<ConsumerRecord<K, V>> batch, int count, long took) {
+        if (parts.events().active()) {
+            for (int i = 0; i < count; i++) {
+                parts.events().recordHandled(batch.get(i), took);
+            }
+        }
+    }
+
+    /**
+     * A failed attempt: of the one record the handler named ({@code at}), or of every record of the batch from
+     * {@code at} on when it did not say which failed.
+     */
+    private void failed(List<ConsumerRecord<K, V>> batch, int at, boolean oneRecord, int attempt, Throwable cause,
+                        boolean retrying) {
+        if (parts.events().active()) {
+            int to = oneRecord ? at + 1 : batch.size();
+            for (int i = at; i < to; i++) {
+                parts.events().attemptFailed(batch.get(i), attempt, cause, retrying);
+            }
+        }
     }
 
     /** Tells the offset tracker, in one call, that records {@code from} to {@code to} (exclusive) are finished. */

@@ -58,16 +58,18 @@ final class DeadLetterPublisher {
     static final int FRAMES_PER_EXCEPTION = 8;
 
     private final DeadLetterRoute route;
+    private final LoopEvents events;
     private final Producer<byte[], byte[]> producer;
     /** Set by close(): a handler that outlived the loop may still try to write, and is refused. */
     private volatile boolean closed;
 
-    DeadLetterPublisher(ConsumerOptions options) {
-        this(DeadLetterRoute.of(options));
+    DeadLetterPublisher(ConsumerOptions options, LoopEvents events) {
+        this(DeadLetterRoute.of(options), events);
     }
 
-    DeadLetterPublisher(DeadLetterRoute route) {
+    DeadLetterPublisher(DeadLetterRoute route, LoopEvents events) {
         this.route = route;
+        this.events = events;
         this.producer = new KafkaProducer<>(ClientProperties.deadLetterProducer(route),
                 new ByteArraySerializer(), new ByteArraySerializer());
     }
@@ -141,6 +143,7 @@ final class DeadLetterPublisher {
             LOG.warn("Dead-lettered {}-{} offset {} to {}-{} offset {} after {}", record.topic(),
                     record.partition(), record.offset(), topic, metadata.partition(), metadata.offset(),
                     failure.toString());
+            events.deadLettered(record, topic, failure);
         } catch (ExecutionException e) {
             throw new ProcessingStoppedException(record, "could not write it to dead-letter topic " + topic,
                     e.getCause());

@@ -24,8 +24,29 @@ public final class LoopControl {
     /** The monitor of {@link #awaitAssignment}: notified when the assignment changes or the loop ends. */
     private final Object assignmentChanged = new Object();
 
+    private final LoopEvents events;
+
     /** A loop's control, before its loop has started: not closing, no seek pending, no partition owned. */
     public LoopControl() {
+        this(LoopEvents.NONE);
+    }
+
+    /**
+     * As {@link #LoopControl()}, for a loop whose listeners are told through {@code events}.
+     *
+     * @param events the loop's listeners
+     */
+    public LoopControl(LoopEvents events) {
+        this.events = events;
+    }
+
+    /**
+     * The loop's listeners, for every part of its engine.
+     *
+     * @return the events
+     */
+    public LoopEvents events() {
+        return events;
     }
 
     /**

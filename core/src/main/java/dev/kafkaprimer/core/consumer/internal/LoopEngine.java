@@ -53,12 +53,13 @@ final class LoopEngine<K, V> implements Engine {
         this.options = options;
         this.reader = reader;
         this.control = control;
-        this.deadLetters = new DeadLetterPublisher(options);
+        this.deadLetters = new DeadLetterPublisher(options, control.events());
         this.consumer = ClientProperties.openConsumer(options, deadLetters);
-        this.offsets = new OffsetTracker(consumer, options);
+        this.offsets = new OffsetTracker(consumer, options, control.events());
         this.ownership = new PartitionOwnership(consumer, offsets, control, options.rebalanceListener());
         this.processor = processorFor.apply(new PartitionProcessor.Parts<>(reader, deadLetters,
-                new RetryBackoff(options.retry(), this::awaitRetry), offsets, this::mayGoOn, this::giveBack));
+                new RetryBackoff(options.retry(), this::awaitRetry), offsets, this::mayGoOn, this::giveBack,
+                control.events()));
         this.pollDeadline = new PollDeadline(options);
     }
 

@@ -42,12 +42,18 @@ final class OffsetTracker implements FinishedWork {
     private final long intervalNanos;
     private final Map<TopicPartition, Position> finished = new HashMap<>();
     private final Map<TopicPartition, Long> committed = new HashMap<>();
+    private final LoopEvents events;
     private int finishedSinceCommit;
     /** A commit said the group has moved on (a rebalance, or this member is no longer known): poll again first. */
     private boolean mustPollAgain;
     private long lastCommitNanos = System.nanoTime();
 
     OffsetTracker(Consumer<byte[], byte[]> consumer, ConsumerOptions options) {
+        this(consumer, options, LoopEvents.NONE);
+    }
+
+    OffsetTracker(Consumer<byte[], byte[]> consumer, ConsumerOptions options, LoopEvents events) {
+        this.events = events;
         this.consumer = consumer;
         this.policy = options.commitPolicy();
         this.everyRecords = options.commitEveryRecords();
@@ -182,8 +188,12 @@ final class OffsetTracker implements FinishedWork {
             offsets.put(partition, new OffsetAndMetadata(next));
         });
         if (!offsets.isEmpty()) {
+            long started = events.active() ? System.nanoTime() : 0;
             consumer.commitSync(offsets);
             remember(offsets);
+            if (events.active()) {
+                events.committed(offsets, System.nanoTime() - started);
+            }
         }
     }
 
@@ -224,8 +234,12 @@ final class OffsetTracker implements FinishedWork {
         long deadline = System.nanoTime() + LAST_CHANCE_DEADLINE.toNanos();
         for (int tries = 1; ; tries++) {
             try {
+                long started = events.active() ? System.nanoTime() : 0;
                 consumer.commitSync(pending);
                 remember(pending);
+                if (events.active()) {
+                    events.committed(pending, System.nanoTime() - started);
+                }
                 return;
             } catch (RebalanceInProgressException e) {
                 // Routine with cooperative rebalancing: the broker takes no commits until the rebalance is over,
@@ -263,6 +277,7 @@ final class OffsetTracker implements FinishedWork {
         consumer.commitAsync(pending, (offsets, error) -> {
             if (error == null) {
                 remember(offsets);
+                events.committed(offsets, 0);
             } else {
                 LOG.warn("Asynchronous commit of {} failed, not retried: the next commit covers it, and a "
                         + "synchronous one follows at revocation and close: {}", offsets, error.toString());

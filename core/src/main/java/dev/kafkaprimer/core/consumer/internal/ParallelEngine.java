@@ -93,6 +93,7 @@ final class ParallelEngine<K, V> implements Engine {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final OffsetTracker offsets;
     private final PartitionOwnership ownership;
+    private final LoopEvents events;
     private final DeadLetterPublisher deadLetters;
     private final WorkerPool<K, V> workers;
     private final Map<TopicPartition, PartitionWindow> windows = new HashMap<>();
@@ -116,9 +117,10 @@ final class ParallelEngine<K, V> implements Engine {
         this.reader = reader;
         this.handler = handler::handle;
         this.control = control;
-        this.deadLetters = new DeadLetterPublisher(options);
+        this.events = control.events();
+        this.deadLetters = new DeadLetterPublisher(options, events);
         this.consumer = ClientProperties.openConsumer(options, deadLetters);
-        this.offsets = new OffsetTracker(consumer, options);
+        this.offsets = new OffsetTracker(consumer, options, control.events());
         this.ownership = new PartitionOwnership(consumer, offsets, control, options.rebalanceListener());
         this.lanes = new WorkLanes<>(options.ordering());
         this.commitsByInterval = options.commitPolicy() == CommitPolicy.PER_BATCH
@@ -191,12 +193,16 @@ final class ParallelEngine<K, V> implements Engine {
     private void applyBackpressure() {
         boolean full = pending >= options.maxPendingRecords();
         if (full && !fetchPaused) {
-            consumer.pause(consumer.assignment());
+            Set<TopicPartition> assigned = consumer.assignment();
+            consumer.pause(assigned);
+            events.paused(assigned);
             fetchPaused = true;
             LOG.debug("Holding {} records, the most allowed: fetching paused", pending);
         } else if (!full && fetchPaused) {
             // Only this engine pauses partitions, so every paused partition was paused here.
-            consumer.resume(consumer.paused());
+            Set<TopicPartition> paused = consumer.paused();
+            consumer.resume(paused);
+            events.resumed(paused);
             fetchPaused = false;
             LOG.debug("Holding {} records: fetching resumed", pending);
         }
@@ -264,11 +270,17 @@ final class ParallelEngine<K, V> implements Engine {
                 deadLetters.publish(item.record(), item.unreadable(), DeadLetterPublisher.History.unreadable());
                 return new Completion<>(item, Result.FINISHED, null);
             }
+            long started = events.active() ? System.nanoTime() : 0;
             Exception failure = HandlerCall.attempt(handler, item.typed(), item.record());
             if (failure == null) {
+                if (events.active()) {
+                    events.recordHandled(item.typed(), System.nanoTime() - started);
+                }
                 return new Completion<>(item, Result.FINISHED, null);
             }
-            if (!RetryBackoff.givesUp(options.retry(), attempt, item.toString(), failure)) {
+            boolean givesUp = RetryBackoff.givesUp(options.retry(), attempt, item.toString(), failure);
+            events.attemptFailed(item.typed(), attempt, failure, !givesUp);
+            if (!givesUp) {
                 return new Completion<>(item, Result.RETRY, failure);
             }
             // The loop thread noted when the first attempt failed, unless this was the first.
@@ -513,6 +525,7 @@ final class ParallelEngine<K, V> implements Engine {
             partitions.forEach(partition -> windows.put(partition, new PartitionWindow(partition)));
             if (fetchPaused) {
                 consumer.pause(partitions);
+                events.paused(Set.copyOf(partitions));
             }
             ownership.onPartitionsAssigned(partitions);
         }

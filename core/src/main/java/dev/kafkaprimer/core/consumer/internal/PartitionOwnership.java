@@ -36,7 +36,8 @@ final class PartitionOwnership implements ConsumerRebalanceListener {
         this.consumer = consumer;
         this.offsets = offsets;
         this.control = control;
-        this.listener = listener;
+        // The application's rebalance listener, then the loop's listeners, told of the same change.
+        this.listener = control.events().alongside(listener);
     }
 
     boolean owns(TopicPartition partition) {
@@ -46,12 +47,16 @@ final class PartitionOwnership implements ConsumerRebalanceListener {
     /** Pauses every partition, also those assigned meanwhile, so that polls keep the member alive but fetch nothing. */
     void pauseAll() {
         holding = true;
-        consumer.pause(consumer.assignment());
+        Set<TopicPartition> assigned = consumer.assignment();
+        consumer.pause(assigned);
+        control.events().paused(assigned);
     }
 
     void resumeAll() {
         holding = false;
-        consumer.resume(consumer.paused());
+        Set<TopicPartition> paused = consumer.paused();
+        consumer.resume(paused);
+        control.events().resumed(paused);
     }
 
     @Override
@@ -59,6 +64,7 @@ final class PartitionOwnership implements ConsumerRebalanceListener {
         owned.addAll(partitions);
         if (holding) {
             consumer.pause(partitions);
+            control.events().paused(Set.copyOf(partitions));
         }
         publish();
         tell(RebalanceEvent.Change.ASSIGNED, partitions);

@@ -42,11 +42,13 @@ interface PartitionProcessor {
      *                    still a member of the group
      * @param giveBack    rewinds a partition to the first record it fetched but gave up before handling, so that
      *                    it is read again (by this member, if it keeps the partition)
+     * @param events      the loop's listeners, told of each handled record and failed attempt
      * @param <K>         the type of record keys
      * @param <V>         the type of record values
      */
     record Parts<K, V>(RecordDeserializer<K, V> reader, DeadLetterPublisher deadLetters, RetryBackoff retries,
-                    OffsetTracker offsets, Predicate<TopicPartition> goOn, ObjLongConsumer<TopicPartition> giveBack) {
+                    OffsetTracker offsets, Predicate<TopicPartition> goOn, ObjLongConsumer<TopicPartition> giveBack,
+                    LoopEvents events) {
 
         /** {@code partition}'s records from {@code offset} on were not handled: read them again. */
         void giveBack(TopicPartition partition, long offset) {

@@ -54,17 +54,24 @@ final class RecordProcessor<K, V> implements PartitionProcessor {
             return true;
         }
         long firstFailure = 0;
+        LoopEvents events = parts.events();
         for (int attempt = 1; ; attempt++) {
+            long started = events.active() ? System.nanoTime() : 0;
             Exception failure = HandlerCall.attempt(handler, typed, record);
             if (failure == null) {
                 parts.offsets().finished(partition, record, 1);
+                if (events.active()) {
+                    events.recordHandled(typed, System.nanoTime() - started);
+                }
                 return true;
             }
             if (attempt == 1) {
                 firstFailure = System.currentTimeMillis();
             }
             String what = record.topic() + "-" + record.partition() + " offset " + record.offset();
-            if (parts.retries().givesUp(attempt, what, failure)) {
+            boolean givesUp = parts.retries().givesUp(attempt, what, failure);
+            events.attemptFailed(typed, attempt, failure, !givesUp);
+            if (givesUp) {
                 parts.deadLetter(record, failure, new DeadLetterPublisher.History(attempt, firstFailure));
                 return true;
             }

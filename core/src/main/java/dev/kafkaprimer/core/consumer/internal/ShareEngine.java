@@ -116,7 +116,7 @@ public final class ShareEngine<K, V> {
      */
     public void run() {
         ShareGroupSupport.require(options);
-        DeadLetterPublisher deadLetters = new DeadLetterPublisher(DeadLetterRoute.of(options));
+        DeadLetterPublisher deadLetters = new DeadLetterPublisher(DeadLetterRoute.of(options), LoopEvents.NONE);
         try {
             consumer = new KafkaShareConsumer<>(ClientProperties.shareConsumer(options),
                     new ByteArrayDeserializer(), new ByteArrayDeserializer());

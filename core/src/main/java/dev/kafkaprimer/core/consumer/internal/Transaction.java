@@ -34,6 +34,7 @@ final class Transaction {
     private final Producer<byte[], byte[]> producer;
     private final long intervalNanos;
     private final Duration commitDeadline;
+    private final LoopEvents events;
     /** Per input partition, the offset after its last finished record: what the commit stores. */
     private final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     /** Per input partition, its first record in this transaction: where an abort rewinds it to. */
@@ -48,6 +49,12 @@ final class Transaction {
     private int records;
 
     Transaction(Producer<byte[], byte[]> producer, Duration commitInterval, Duration commitDeadline) {
+        this(producer, commitInterval, commitDeadline, LoopEvents.NONE);
+    }
+
+    Transaction(Producer<byte[], byte[]> producer, Duration commitInterval, Duration commitDeadline,
+                LoopEvents events) {
+        this.events = events;
         this.producer = producer;
         this.intervalNanos = commitInterval.toNanos();
         this.commitDeadline = commitDeadline;
@@ -138,10 +145,11 @@ final class Transaction {
         if (!open) {
             return;
         }
+        long started = System.nanoTime();
         if (!offsets.isEmpty()) {
             producer.sendOffsetsToTransaction(Map.copyOf(offsets), group);
         }
-        long deadline = System.nanoTime() + commitDeadline.toNanos();
+        long deadline = started + commitDeadline.toNanos();
         while (true) {
             try {
                 producer.commitTransaction();
@@ -154,6 +162,9 @@ final class Transaction {
                 LOG.warn("The commit of a transaction of {} records timed out; trying it again: {}", records,
                         e.toString());
             }
+        }
+        if (!offsets.isEmpty()) {
+            events.committed(offsets, System.nanoTime() - started);
         }
         reset();
     }

@@ -83,7 +83,8 @@ final class TransactionalEngine<K, V> implements Engine, FinishedWork {
                 new ByteArraySerializer(), new ByteArraySerializer());
         this.consumer = ClientProperties.openConsumer(ClientProperties.transactionalConsumer(options),
                 () -> producer.close(Duration.ZERO));
-        this.transaction = new Transaction(producer, transactions.commitInterval(), transactions.transactionTimeout());
+        this.transaction = new Transaction(producer, transactions.commitInterval(), transactions.transactionTimeout(),
+                control.events());
         this.ownership = new PartitionOwnership(consumer, this, control, options.rebalanceListener());
         this.retries = new RetryBackoff(options.retry(), this::awaitRetry);
         this.pollDeadline = new PollDeadline(options);
@@ -205,6 +206,8 @@ final class TransactionalEngine<K, V> implements Engine, FinishedWork {
         while (true) {
             attempt++;
             outputs.beginCall();
+            LoopEvents events = control.events();
+            long started = events.active() ? System.nanoTime() : 0;
             Exception failure = HandlerCall.attempt(r -> handler.handle(r, outputs), typed, record);
             List<ProducerRecord<byte[], byte[]>> made = outputs.endCall();
             if (failure == null) {
@@ -212,12 +215,17 @@ final class TransactionalEngine<K, V> implements Engine, FinishedWork {
                     transaction.send(output, record, false);
                 }
                 transaction.finished(partition, record);
+                if (events.active()) {
+                    events.recordHandled(typed, System.nanoTime() - started);
+                }
                 return true;
             }
             if (attempt == 1) {
                 firstFailure = System.currentTimeMillis();
             }
-            if (retries.givesUp(attempt, what, failure)) {
+            boolean givesUp = retries.givesUp(attempt, what, failure);
+            events.attemptFailed(typed, attempt, failure, !givesUp);
+            if (givesUp) {
                 return deadLetter(partition, record, failure, new DeadLetterPublisher.History(attempt, firstFailure));
             }
             if (!retries.awaitNextAttempt(attempt, partition, what, failure)) {
@@ -229,8 +237,10 @@ final class TransactionalEngine<K, V> implements Engine, FinishedWork {
     /** Writes {@code record} to its dead-letter topic inside the transaction; finished with it. */
     private boolean deadLetter(TopicPartition partition, ConsumerRecord<byte[], byte[]> record, Throwable failure,
                                DeadLetterPublisher.History history) {
-        transaction.send(DeadLetterPublisher.letterFor(options, record, failure, history), record, true);
+        ProducerRecord<byte[], byte[]> letter = DeadLetterPublisher.letterFor(options, record, failure, history);
+        transaction.send(letter, record, true);
         transaction.finished(partition, record);
+        control.events().deadLettered(record, letter.topic(), failure);
         LOG.warn("Dead-lettering {}-{} offset {} inside the transaction after {}", record.topic(),
                 record.partition(), record.offset(), failure.toString());
         return true;
