@@ -79,7 +79,8 @@ public final class BenchExample implements Example {
         try (BenchTopics topics = new BenchTopics(kafka)) {
             Stages stages = new Stages(plan, kafka, new BenchClients(kafka), mapper, workload, topics, report, out,
                     args.value(ExampleOptions.COMMAND_CONFIG));
-            stages.run(2, stages::producers, "producer_ratio", "producer_ratio_with_listener");
+            stages.run(2, stages::producers, "producer_ratio", "producer_ratio_with_listener",
+                    "producer_future_ratio");
             stages.run(3, stages::consumers, "consumer_ratio", "consumer_ratio_with_listener");
             stages.run(4, stages::latency, "latency_p99_ratio");
             stages.run(5, stages::startup, "startup_ms_1", "startup_ms_3", "hello_ms");
@@ -129,6 +130,11 @@ public final class BenchExample implements Example {
             report.put("producer_ratio_with_listener", throughputRows(report, "producer, listened", withListener,
                     ">= 0.97"));
             requireHeard(listeners.sent(), "sends");
+            out.println("   the send that returns a future, every future read back after the flush, on both sides:");
+            Interleaved<Throughput> futures = Interleaved.run(1, plan.rounds(),
+                    run -> producers.runWithFutures(Side.OURS, run), run -> producers.runWithFutures(Side.RAW, run),
+                    out);
+            report.put("producer_future_ratio", throughputRows(report, "producer, futures", futures, ">= 0.95"));
         }
 
         void consumers() throws Exception {

@@ -23,6 +23,31 @@ final class ProducerRace {
         this.workload = workload;
     }
 
+    /**
+     * One run with the future-returning send on both sides: every future kept, read back after the flush, as code
+     * that checks each send's outcome does.
+     */
+    Throughput runWithFutures(Side side, String run) throws Exception {
+        String topic = topics.create("producer-futures-" + run);
+        try (Sender sender = Sender.of(side, clients, mapper)) {
+            List<BenchEvent> events = workload.events();
+            List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>(events.size());
+            long cpuStart = ProcessCpu.nanos();
+            long start = System.nanoTime();
+            for (BenchEvent event : events) {
+                sent.add(sender.sendWithFuture(topic, event));
+            }
+            sender.flush();
+            for (java.util.concurrent.Future<?> outcome : sent) {
+                outcome.get(); // done after the flush; throws if a send failed
+            }
+            long nanos = System.nanoTime() - start;
+            return new Throughput(events.size(), workload.valueBytes(), nanos, ProcessCpu.since(cpuStart));
+        } finally {
+            topics.delete(topic);
+        }
+    }
+
     Throughput run(Side side, String run) throws Exception {
         String topic = topics.create("producer-" + run);
         try (Sender sender = Sender.of(side, clients, mapper)) {

@@ -1,6 +1,7 @@
 package dev.kafkaprimer.examples.bench;
 
 import java.time.Duration;
+import java.util.concurrent.Future;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,6 +25,12 @@ interface Sender extends AutoCloseable {
      * {@link #flush()}.
      */
     void send(String topic, BenchEvent event, AckCounter acks) throws JsonProcessingException;
+
+    /**
+     * Sends {@code event} keyed by its key the way most code does: with the send that returns a future, which the
+     * caller keeps and reads after {@link #flush()}.
+     */
+    Future<?> sendWithFuture(String topic, BenchEvent event) throws JsonProcessingException;
 
     /**
      * Blocks until every record sent so far is acknowledged or failed, and counted. Bounded without a timeout
@@ -55,6 +62,11 @@ interface Sender extends AutoCloseable {
         }
 
         @Override
+        public Future<?> sendWithFuture(String topic, BenchEvent event) {
+            return producer.send(topic, event.key(), event);
+        }
+
+        @Override
         public void flush() {
             producer.flush();
         }
@@ -79,6 +91,11 @@ interface Sender extends AutoCloseable {
         @Override
         public void send(String topic, BenchEvent event, AckCounter acks) throws JsonProcessingException {
             producer.send(new ProducerRecord<>(topic, event.key(), mapper.writeValueAsBytes(event)), acks);
+        }
+
+        @Override
+        public Future<?> sendWithFuture(String topic, BenchEvent event) throws JsonProcessingException {
+            return producer.send(new ProducerRecord<>(topic, event.key(), mapper.writeValueAsBytes(event)));
         }
 
         @Override
