@@ -623,12 +623,7 @@ public final class ConsumerOptions {
          *                                  {@code Integer.MAX_VALUE} milliseconds
          */
         public Builder deadLetterTimeout(Duration timeout) {
-            OptionChecks.positive(timeout, "deadLetterTimeout");
-            if (timeout.toMillis() > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("deadLetterTimeout must be at most " + Integer.MAX_VALUE
-                        + " ms, was " + timeout);
-            }
-            this.deadLetterTimeout = timeout;
+            this.deadLetterTimeout = OptionChecks.positiveIntMillis(timeout, "deadLetterTimeout");
             return this;
         }
 

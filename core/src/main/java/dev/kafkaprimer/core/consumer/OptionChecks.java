@@ -28,6 +28,15 @@ final class OptionChecks {
         return value;
     }
 
+    /** Positive, and at most {@code Integer.MAX_VALUE} ms: what kafka-clients' int millisecond settings hold. */
+    static Duration positiveIntMillis(Duration value, String name) {
+        positive(value, name);
+        if (value.toMillis() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(name + " must be at most " + Integer.MAX_VALUE + " ms, was " + value);
+        }
+        return value;
+    }
+
     static int atLeastOne(int value, String name) {
         if (value < 1) {
             throw new IllegalArgumentException(name + " must be at least 1, was " + value);

@@ -302,12 +302,7 @@ public final class ShareOptions {
          * @throws IllegalArgumentException if it is not
          */
         public Builder deadLetterTimeout(Duration timeout) {
-            OptionChecks.positive(timeout, "deadLetterTimeout");
-            if (timeout.toMillis() > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("deadLetterTimeout must be at most " + Integer.MAX_VALUE
-                        + " ms, was " + timeout);
-            }
-            this.deadLetterTimeout = timeout;
+            this.deadLetterTimeout = OptionChecks.positiveIntMillis(timeout, "deadLetterTimeout");
             return this;
         }
 

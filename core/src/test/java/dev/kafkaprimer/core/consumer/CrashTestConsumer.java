@@ -38,7 +38,7 @@ final class CrashTestConsumer {
                 .build();
         Object progressFile = new Object();
         CommitLoop<String, String> loop = CommitLoop.create(options, new StringDeserializer(), record -> {
-            Thread.sleep(WORK.toMillis());
+            Thread.sleep(WORK.toMillis());  // simulated work, so the kill lands mid-run; not a wait for a condition
             synchronized (progressFile) {  // one line at a time, whichever worker finished the record
                 Files.writeString(progress, record.partition() + ":" + record.offset() + "\n",
                         StandardOpenOption.CREATE, StandardOpenOption.APPEND);

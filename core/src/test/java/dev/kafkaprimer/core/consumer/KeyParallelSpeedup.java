@@ -112,7 +112,7 @@ final class KeyParallelSpeedup {
             if (previous != null && previous > record.offset()) {
                 outOfOrder.incrementAndGet();
             }
-            Thread.sleep(WORK.toMillis());
+            Thread.sleep(WORK.toMillis());  // the handler's simulated I/O, what the speedup is about; not a wait
             lastEnd.accumulateAndGet(System.nanoTime(), Math::max);
             handled.incrementAndGet();
         });

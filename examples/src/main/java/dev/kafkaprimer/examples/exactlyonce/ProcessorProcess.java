@@ -1,23 +1,16 @@
 package dev.kafkaprimer.examples.exactlyonce;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import dev.kafkaprimer.core.config.ClientSecurity;
-import dev.kafkaprimer.examples.cli.ClientPropertiesText;
 import dev.kafkaprimer.examples.cli.ExampleFailedException;
+import dev.kafkaprimer.examples.cli.HelperJvm;
 
 /**
- * A {@link BalanceProcessor} JVM, seen from the example: started with this JVM's class path, watched through the
- * lines it prints, and ended with SIGKILL (a crash) or SIGTERM (a clean stop). The security settings reach it on
- * standard input, not on its command line, which any user of the machine can read.
+ * A {@link BalanceProcessor} JVM, seen from the example: how many events it has handled, read from its
+ * {@code handled N} lines, and how it ends: SIGKILL (a crash) or SIGTERM (a clean stop). Not thread-safe.
  */
 final class ProcessorProcess {
 
@@ -26,31 +19,17 @@ final class ProcessorProcess {
                     String instance, String mode) {
     }
 
-    private final Process process;
-    private final BufferedReader lines;
+    private final HelperJvm jvm;
     private long handled;
 
-    private ProcessorProcess(Process process) {
-        this.process = process;
-        this.lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    private ProcessorProcess(HelperJvm jvm) {
+        this.jvm = jvm;
     }
 
     static ProcessorProcess start(Settings settings) throws IOException {
-        Process process = new ProcessBuilder(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
-                BalanceProcessor.class.getName(),
-                settings.bootstrapServers(), settings.input(), settings.output(), settings.group(),
-                settings.instance(), settings.mode()))
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        try (OutputStream in = process.getOutputStream()) {
-            ClientPropertiesText.store(settings.security().clientProperties(), in);
-        } catch (IOException e) {
-            process.destroyForcibly();
-            throw e;
-        }
-        return new ProcessorProcess(process);
+        return new ProcessorProcess(HelperJvm.start(BalanceProcessor.class, List.of(settings.bootstrapServers(),
+                settings.input(), settings.output(), settings.group(), settings.instance(), settings.mode()),
+                settings.security()));
     }
 
     /**
@@ -62,20 +41,16 @@ final class ProcessorProcess {
     long awaitHandled(long events, Duration deadline) throws IOException, InterruptedException {
         long giveUpAt = System.nanoTime() + deadline.toNanos();
         while (handled < events) {
-            if (!process.isAlive()) {
+            String line = jvm.nextLine(giveUpAt);
+            if (line == null && !jvm.isAlive()) {
                 throw new ExampleFailedException("the processor (pid " + pid() + ") ended by itself with exit code "
-                        + process.exitValue() + " after handling " + handled + " events");
+                        + jvm.exitValue() + " after handling " + handled + " events");
             }
-            if (System.nanoTime() > giveUpAt) {
+            if (line == null) {
                 throw new ExampleFailedException("the processor (pid " + pid() + ") handled only " + handled
                         + " events within " + deadline.toSeconds() + " s");
             }
-            if (!lines.ready()) {
-                process.waitFor(10, TimeUnit.MILLISECONDS);  // nothing printed yet; look again shortly
-                continue;
-            }
-            String line = lines.readLine();
-            if (line != null && line.startsWith("handled ")) {
+            if (line.startsWith("handled ")) {
                 handled = Long.parseLong(line.substring("handled ".length()).trim());
             }
         }
@@ -84,13 +59,12 @@ final class ProcessorProcess {
 
     /** Whether the JVM still runs (a processor that failed has ended by itself). */
     boolean isAlive() {
-        return process.isAlive();
+        return jvm.isAlive();
     }
 
     /** SIGKILL: the JVM dies at once, in the middle of whatever transaction it has open. */
     void kill() throws InterruptedException {
-        process.destroyForcibly();
-        process.waitFor(10, TimeUnit.SECONDS);
+        jvm.kill();
     }
 
     /**
@@ -99,15 +73,10 @@ final class ProcessorProcess {
      * @return true if it ended within {@code deadline}; else it is killed
      */
     boolean stop(Duration deadline) throws InterruptedException {
-        process.destroy();
-        if (process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
-            return true;
-        }
-        kill();
-        return false;
+        return jvm.stop(deadline.toMillis());
     }
 
     long pid() {
-        return process.pid();
+        return jvm.pid();
     }
 }

@@ -1,51 +1,31 @@
 package dev.kafkaprimer.examples.queue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import dev.kafkaprimer.core.config.ClientSecurity;
-import dev.kafkaprimer.examples.cli.ClientPropertiesText;
 import dev.kafkaprimer.examples.cli.ExampleFailedException;
+import dev.kafkaprimer.examples.cli.HelperJvm;
 
 /**
- * A {@link HoldingMember} JVM, seen from the example: started with this JVM's class path, watched through the
- * {@code holding ...} lines it prints, ended with SIGKILL. The security settings reach it on standard input,
- * not on its command line, which any user of the machine can read. Not thread-safe: the example's thread only.
+ * A {@link HoldingMember} JVM, seen from the example: the records it holds, read from its {@code holding ...}
+ * lines, and its end by SIGKILL. Not thread-safe: the example's thread only.
  */
 final class HoldingMemberProcess {
 
-    private final Process process;
-    private final BufferedReader lines;
+    private final HelperJvm jvm;
     private final List<String> held = new ArrayList<>();
 
-    private HoldingMemberProcess(Process process) {
-        this.process = process;
-        this.lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    private HoldingMemberProcess(HelperJvm jvm) {
+        this.jvm = jvm;
     }
 
     static HoldingMemberProcess start(String bootstrapServers, ClientSecurity security, String topic, String group,
                                       int hold) throws IOException {
-        Process process = new ProcessBuilder(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
-                HoldingMember.class.getName(), bootstrapServers, topic, group, Integer.toString(hold)))
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        try (OutputStream in = process.getOutputStream()) {
-            ClientPropertiesText.store(security.clientProperties(), in);
-        } catch (IOException e) {
-            process.destroyForcibly();
-            throw e;
-        }
-        return new HoldingMemberProcess(process);
+        return new HoldingMemberProcess(HelperJvm.start(HoldingMember.class,
+                List.of(bootstrapServers, topic, group, Integer.toString(hold)), security));
     }
 
     /**
@@ -57,20 +37,16 @@ final class HoldingMemberProcess {
     List<String> awaitHolding(int records, Duration deadline) throws IOException, InterruptedException {
         long giveUpAt = System.nanoTime() + deadline.toNanos();
         while (held.size() < records) {
-            if (!process.isAlive()) {
+            String line = jvm.nextLine(giveUpAt);
+            if (line == null && !jvm.isAlive()) {
                 throw new ExampleFailedException("the holding member (pid " + pid() + ") ended by itself with exit "
-                        + "code " + process.exitValue() + " holding " + held.size() + " records");
+                        + "code " + jvm.exitValue() + " holding " + held.size() + " records");
             }
-            if (System.nanoTime() > giveUpAt) {
+            if (line == null) {
                 throw new ExampleFailedException("the holding member (pid " + pid() + ") held only " + held.size()
                         + " of " + records + " records within " + deadline.toSeconds() + " s");
             }
-            if (!lines.ready()) {
-                process.waitFor(10, TimeUnit.MILLISECONDS); // nothing printed yet; look again shortly
-                continue;
-            }
-            String line = lines.readLine();
-            if (line != null && line.startsWith("holding ")) {
+            if (line.startsWith("holding ")) {
                 held.add(line.substring("holding ".length()));
             }
         }
@@ -79,14 +55,14 @@ final class HoldingMemberProcess {
 
     /** SIGKILL: no close(), no acknowledgement; returns once the JVM is gone. */
     void kill() throws InterruptedException {
-        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        jvm.kill();
     }
 
     boolean isAlive() {
-        return process.isAlive();
+        return jvm.isAlive();
     }
 
     long pid() {
-        return process.pid();
+        return jvm.pid();
     }
 }

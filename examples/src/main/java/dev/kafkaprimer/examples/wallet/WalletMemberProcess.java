@@ -1,20 +1,13 @@
 package dev.kafkaprimer.examples.wallet;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 
 import dev.kafkaprimer.core.config.ClientSecurity;
-import dev.kafkaprimer.examples.cli.ClientPropertiesText;
+import dev.kafkaprimer.examples.cli.HelperJvm;
 import dev.kafkaprimer.core.consumer.Ordering;
 
 /**
@@ -27,33 +20,18 @@ import dev.kafkaprimer.core.consumer.Ordering;
  */
 final class WalletMemberProcess {
 
-    private final Process process;
-    private final BufferedReader output;
+    private final HelperJvm jvm;
 
-    private WalletMemberProcess(Process process) {
-        this.process = process;
-        this.output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    private WalletMemberProcess(HelperJvm jvm) {
+        this.jvm = jvm;
     }
 
     /** Starts a member JVM with this JVM's class path, and hands it the security settings. */
     static WalletMemberProcess start(WalletMember.Settings settings) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
-                WalletMemberProcess.class.getName(),
+        return new WalletMemberProcess(HelperJvm.start(WalletMemberProcess.class, List.of(
                 settings.bootstrapServers(), settings.topic(), settings.groupId(), settings.db(),
                 settings.notifier().toString(), settings.ordering().name(), Integer.toString(settings.concurrency()),
-                settings.handling().name()));
-        Process process = new ProcessBuilder(command)
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        try (OutputStream in = process.getOutputStream()) {
-            ClientPropertiesText.store(settings.security().clientProperties(), in);
-        } catch (IOException e) {
-            process.destroyForcibly();
-            throw e;
-        }
-        return new WalletMemberProcess(process);
+                settings.handling().name()), settings.security()));
     }
 
     /**
@@ -81,13 +59,9 @@ final class WalletMemberProcess {
     private long awaitReport(String word, long target, Duration deadline) throws IOException, InterruptedException {
         long giveUpAt = System.nanoTime() + deadline.toNanos();
         long last = 0;
-        while (last < target && System.nanoTime() < giveUpAt && process.isAlive()) {
-            if (!output.ready()) {
-                process.waitFor(20, TimeUnit.MILLISECONDS);  // nothing printed yet; check again shortly
-                continue;
-            }
-            String line = output.readLine();
-            if (line != null && line.startsWith(word + " ")) {
+        String line;
+        while (last < target && (line = jvm.nextLine(giveUpAt)) != null) {
+            if (line.startsWith(word + " ")) {
                 last = Long.parseLong(line.substring(word.length() + 1).trim());
             }
         }
@@ -96,12 +70,11 @@ final class WalletMemberProcess {
 
     /** SIGKILL: the JVM dies at once, mid-transaction or mid-commit, exactly like a crash. */
     void kill() throws InterruptedException {
-        process.destroyForcibly();
-        process.waitFor(10, TimeUnit.SECONDS);
+        jvm.kill();
     }
 
     long pid() {
-        return process.pid();
+        return jvm.pid();
     }
 
     /**
