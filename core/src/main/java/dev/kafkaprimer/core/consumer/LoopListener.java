@@ -27,6 +27,27 @@ import org.apache.kafka.common.TopicPartition;
 public interface LoopListener {
 
     /**
+     * The loop has subscribed and is about to poll for the first time. The first call a listener gets; loop
+     * thread.
+     *
+     * @param client the consumer's group, client id and metrics (for a metrics library to sample)
+     */
+    default void started(LoopClient client) {
+    }
+
+    /**
+     * How many records each assigned partition has that this consumer has not fetched yet: the log end (the
+     * last stable offset with {@code read_committed}) minus the consumer's position, as the consumer knows them
+     * from its last fetch, without asking the broker. Told after a poll, at most twice a second, for the
+     * partitions whose lag is known (not before their first fetch). Fetched records still being handled are not
+     * lag here; the group's lag after the commit is {@code TopicAdmin.groupLag}. Loop thread.
+     *
+     * @param lag records behind the log end, per partition; read-only
+     */
+    default void lagMeasured(Map<TopicPartition, Long> lag) {
+    }
+
+    /**
      * The handler returned for {@code record}: it is finished, and will be committed.
      *
      * @param record        the record, key and value deserialized

@@ -21,6 +21,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -334,6 +336,18 @@ public final class JsonProducer<K, V> implements AutoCloseable {
                 .filter(e -> e.getKey().name().equals("connection-count") && e.getKey().group().equals("producer-metrics"))
                 .mapToDouble(e -> e.getValue().metricValue() instanceof Number n ? n.doubleValue() : 0)
                 .sum();
+    }
+
+    /**
+     * The producer's own metrics as kafka-clients keeps them (record send rate, request latency, buffer use, per
+     * topic and per broker), for a metrics library to sample: Micrometer's {@code KafkaClientMetrics}, or
+     * {@code kafka-primer-micrometer}'s {@code ProducerMetrics}. Any thread; a read-only view that gains entries as
+     * the producer meets new topics and brokers.
+     *
+     * @return the metrics by name
+     */
+    public Map<MetricName, ? extends Metric> metrics() {
+        return producer.metrics();
     }
 
     /**

@@ -202,6 +202,52 @@ class LoopListenerTest extends BrokerClientsPerTest {
     }
 
     @Test
+    void shouldTellTheClientFirstAndTheLagBehindTheLogEndUntilItIsZero() {
+        for (int i = 0; i < 20; i++) {
+            clients.send(topic, 0, "k" + i, Integer.toString(i));
+        }
+        List<LoopClient> started = new CopyOnWriteArrayList<>();
+        List<Map<TopicPartition, Long>> lags = new CopyOnWriteArrayList<>();
+        List<String> order = new CopyOnWriteArrayList<>();
+        ConsumerOptions options = TestOptions.quick(kafka.bootstrapServers(), topic + "-g", topic, GroupProtocol.CLASSIC)
+                .maxPollRecords(1)
+                .listener(new LoopListener() {
+                    @Override
+                    public void started(LoopClient client) {
+                        order.add("started");
+                        started.add(client);
+                    }
+
+                    @Override
+                    public void rebalanced(RebalanceEvent event) {
+                        order.add("rebalanced");
+                    }
+
+                    @Override
+                    public void lagMeasured(Map<TopicPartition, Long> lag) {
+                        lags.add(lag);
+                    }
+                })
+                .build();
+        // Simulated handler work, 30 ms a record, so that lag is measured (twice a second) while records remain
+        CommitLoop<String, Integer> loop = CommitLoop.forJson(options, Integer.class, record -> Thread.sleep(30));
+        Map<TopicPartition, Long> caughtUp = Map.of(new TopicPartition(topic, 0), 0L, new TopicPartition(topic, 1), 0L);
+        try (LoopThread running = LoopThread.start(loop, "lag")) {
+            running.awaitWhileRunning("lag 0 on both partitions", () -> lags.contains(caughtUp));
+            LoopClient client = started.get(0);
+            assertEquals(topic + "-g", client.groupId());
+            // The consumer's own metrics, readable from this thread while the loop runs
+            assertTrue(client.metrics().keySet().stream().anyMatch(name -> name.name().equals("records-consumed-total")
+                    && client.clientId().equals(name.tags().get("client-id"))), client.metrics().keySet().toString());
+        }
+        assertEquals(List.of("started"), order.subList(0, 1));
+        // Measured while records were left: at most the 20 the partition has
+        long mostBehind = lags.stream().mapToLong(lag -> lag.getOrDefault(new TopicPartition(topic, 0), 0L)).max()
+                .orElseThrow();
+        assertTrue(mostBehind > 0 && mostBehind <= 20, lags.toString());
+    }
+
+    @Test
     void shouldCountHandledRecordsWithTheReadmesListener() {
         clients.send(topic, 0, "a", "1");
         clients.send(topic, 1, "b", "2");

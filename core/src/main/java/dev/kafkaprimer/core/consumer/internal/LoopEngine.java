@@ -35,6 +35,8 @@ final class LoopEngine<K, V> implements Engine {
     private final DeadLetterPublisher deadLetters;
     private final PartitionProcessor processor;
     private final PollDeadline pollDeadline;
+    /** Tells the listeners the consumer's ids, metrics and lag. */
+    private final ConsumerWatch watch;
 
     /** A loop that hands each record to {@code handler} by itself. */
     static <K, V> LoopEngine<K, V> oneByOne(ConsumerOptions options, RecordDeserializer<K, V> reader,
@@ -61,6 +63,7 @@ final class LoopEngine<K, V> implements Engine {
                 new RetryBackoff(options.retry(), this::awaitRetry), offsets, this::mayGoOn, this::giveBack,
                 control.events()));
         this.pollDeadline = new PollDeadline(options);
+        this.watch = new ConsumerWatch(consumer, control.events());
     }
 
     /** Makes a blocking consumer call on the loop thread throw {@link WakeupException}. Any thread. */
@@ -76,10 +79,12 @@ final class LoopEngine<K, V> implements Engine {
         try {
             ClusterAnswer.await(consumer, options);
             options.subscribe(consumer, ownership);
+            watch.started(options.groupId());
             while (!control.isClosing()) {
                 applySeekRequests();
                 processAll(poll(options.pollTimeout()));
                 offsets.afterPoll();
+                watch.polled();
             }
         } catch (WakeupException e) {
             // Expected when close() woke us up; otherwise someone else called wakeup(): a failure.

@@ -12,6 +12,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.kafkaprimer.core.consumer.LoopClient;
 import dev.kafkaprimer.core.consumer.LoopListener;
 import dev.kafkaprimer.core.consumer.RebalanceEvent;
 import dev.kafkaprimer.core.consumer.RebalanceListener;
@@ -55,6 +56,19 @@ public final class LoopEvents {
      */
     public boolean active() {
         return listeners.length > 0;
+    }
+
+    void started(LoopClient client) {
+        if (active()) {
+            tell("started", listener -> listener.started(client));
+        }
+    }
+
+    void lagMeasured(Map<TopicPartition, Long> lag) {
+        if (active()) {
+            Map<TopicPartition, Long> copy = Map.copyOf(lag);
+            tell("lagMeasured", listener -> listener.lagMeasured(copy));
+        }
     }
 
     void recordHandled(ConsumerRecord<?, ?> record, long handlerNanos) {

@@ -91,6 +91,8 @@ final class ParallelEngine<K, V> implements Engine {
     private final HandlerCall.Body<ConsumerRecord<K, V>> handler;
     private final LoopControl control;
     private final KafkaConsumer<byte[], byte[]> consumer;
+    /** Tells the listeners the consumer's ids, metrics and lag. */
+    private final ConsumerWatch watch;
     private final OffsetTracker offsets;
     private final PartitionOwnership ownership;
     private final LoopEvents events;
@@ -122,6 +124,7 @@ final class ParallelEngine<K, V> implements Engine {
         this.consumer = ClientProperties.openConsumer(options, deadLetters);
         this.offsets = new OffsetTracker(consumer, options, control.events());
         this.ownership = new PartitionOwnership(consumer, offsets, control, options.rebalanceListener());
+        this.watch = new ConsumerWatch(consumer, events);
         this.lanes = new WorkLanes<>(options.ordering());
         this.commitsByInterval = options.commitPolicy() == CommitPolicy.PER_BATCH
                 || options.commitPolicy() == CommitPolicy.ASYNC;
@@ -148,11 +151,13 @@ final class ParallelEngine<K, V> implements Engine {
         try {
             ClusterAnswer.await(consumer, options);
             options.subscribe(consumer, new Rebalance());
+            watch.started(options.groupId());
             while (!control.isClosing() && stopped == null && workerFailure == null) {
                 applySeekRequests();
                 applyBackpressure();
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(pollTimeout());
                 accept(records);
+                watch.polled();
                 takeCompletions();
                 handOut();
                 commitIfDue();

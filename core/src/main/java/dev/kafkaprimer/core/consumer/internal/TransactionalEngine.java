@@ -63,6 +63,8 @@ final class TransactionalEngine<K, V> implements Engine, FinishedWork {
     private final PartitionOwnership ownership;
     private final RetryBackoff retries;
     private final PollDeadline pollDeadline;
+    /** Tells the listeners the consumer's ids, metrics and lag. */
+    private final ConsumerWatch watch;
     private final BufferedOutputs outputs = new BufferedOutputs();
     /** Failed attempts of records whose outputs could not be sent: "partition:offset" to the count and cause. */
     private final Map<String, FailedSends> failedSends = new HashMap<>();
@@ -88,6 +90,7 @@ final class TransactionalEngine<K, V> implements Engine, FinishedWork {
         this.ownership = new PartitionOwnership(consumer, this, control, options.rebalanceListener());
         this.retries = new RetryBackoff(options.retry(), this::awaitRetry);
         this.pollDeadline = new PollDeadline(options);
+        this.watch = new ConsumerWatch(consumer, control.events());
     }
 
     @Override
@@ -103,11 +106,13 @@ final class TransactionalEngine<K, V> implements Engine, FinishedWork {
             // Fences an older producer with the same transactional.id and aborts what it left open.
             producer.initTransactions();
             options.subscribe(consumer, ownership);
+            watch.started(options.groupId());
             while (!control.isClosing()) {
                 applySeekRequests();
                 processAll(poll(Duration.ofNanos(Math.min(options.pollTimeout().toNanos(),
                         transaction.nanosUntilDue()))));
                 commitIfDue();
+                watch.polled();
             }
         } catch (WakeupException e) {
             if (!control.isClosing()) {
