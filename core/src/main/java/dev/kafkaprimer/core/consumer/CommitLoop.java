@@ -319,7 +319,7 @@ public final class CommitLoop<K, V> implements Runnable, AutoCloseable {
      * @param <V>       the type of record values
      * @return a loop, not yet running
      * @throws IllegalArgumentException if {@code options} ask for worker threads (another ordering, or a
-     *                                  concurrency above 1)
+     *                                  concurrency above 1), or have a {@link HandlerInterceptor}
      */
     public static <V> CommitLoop<String, V> forJsonBatches(ConsumerOptions options, Class<V> valueType,
                                                            BatchHandler<String, V> handler) {
@@ -339,7 +339,7 @@ public final class CommitLoop<K, V> implements Runnable, AutoCloseable {
      * @param <V>               the type of record values
      * @return a loop, not yet running
      * @throws IllegalArgumentException if {@code options} ask for worker threads (another ordering, or a
-     *                                  concurrency above 1)
+     *                                  concurrency above 1), or have a {@link HandlerInterceptor}
      */
     public static <V> CommitLoop<String, V> createBatching(ConsumerOptions options, Deserializer<V> valueDeserializer,
                                                            BatchHandler<String, V> handler) {
@@ -361,7 +361,7 @@ public final class CommitLoop<K, V> implements Runnable, AutoCloseable {
      * @param <V>               the type of record values
      * @return a loop, not yet running
      * @throws IllegalArgumentException if {@code options} ask for worker threads (another ordering, or a
-     *                                  concurrency above 1)
+     *                                  concurrency above 1), or have a {@link HandlerInterceptor}
      */
     public static <K, V> CommitLoop<K, V> createBatching(ConsumerOptions options, Deserializer<K> keyDeserializer,
                                                          Deserializer<V> valueDeserializer,
@@ -429,12 +429,18 @@ public final class CommitLoop<K, V> implements Runnable, AutoCloseable {
         return new JsonDeserializer<>(Json.defaultMapper(), valueType);
     }
 
-    /** Batches are one partition's records, in order, handled on the loop thread: no worker threads. */
+    /** Batches are one partition's records, in order, on the loop thread: no worker threads, no interceptors. */
     private static void requireNoWorkers(ConsumerOptions options) {
         if (Objects.requireNonNull(options, "options").parallel()) {
             throw new IllegalArgumentException("a batch handler needs ordering PARTITION with concurrency 1 (it gets "
                     + "one partition's records at a time, on the loop thread), but the options have ordering "
                     + options.ordering() + " with concurrency " + options.concurrency());
+        }
+        if (!options.interceptors().isEmpty()) {
+            // Silently skipping them would lose what the user asked for (a trace, a logging context).
+            throw new IllegalArgumentException("a batch handler is not intercepted (a batch holds many records, each "
+                    + "with its own trace context), but the options have " + options.interceptors().size()
+                    + " interceptor(s): use a record handler, or wrap the batch handler yourself");
         }
     }
 

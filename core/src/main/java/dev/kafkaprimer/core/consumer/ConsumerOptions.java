@@ -126,6 +126,7 @@ public final class ConsumerOptions {
     private final Duration workerCommitInterval;
     private final RebalanceListener rebalanceListener;
     private final List<LoopListener> listeners;
+    private final List<HandlerInterceptor> interceptors;
     private final ClientSecurity security;
     private final Ordering ordering;
     private final int concurrency;
@@ -153,6 +154,7 @@ public final class ConsumerOptions {
         this.workerCommitInterval = builder.workerCommitInterval;
         this.rebalanceListener = builder.rebalanceListener;
         this.listeners = List.copyOf(builder.listeners);
+        this.interceptors = List.copyOf(builder.interceptors);
         this.security = builder.security;
         this.ordering = builder.ordering;
         this.concurrency = builder.concurrency;
@@ -381,6 +383,16 @@ public final class ConsumerOptions {
     }
 
     /**
+     * What runs around each call of a record handler (a trace's span, a logging context).
+     *
+     * @return the interceptors given to {@link Builder#interceptor(HandlerInterceptor)}, in that order, the first
+     *         outermost; immutable, maybe empty
+     */
+    public List<HandlerInterceptor> interceptors() {
+        return interceptors;
+    }
+
+    /**
      * How the clients prove who they are and keep their traffic private.
      *
      * @return the security given to {@link Builder#security}, or empty: then kafka-clients' default, PLAINTEXT,
@@ -467,6 +479,7 @@ public final class ConsumerOptions {
                 + ", startupTimeout=" + startupTimeout + ", drainTimeout=" + drainTimeout
                 + (rebalanceListener == RebalanceListener.NONE ? "" : ", rebalanceListener=given")
                 + (listeners.isEmpty() ? "" : ", listeners=" + listeners.size())
+                + (interceptors.isEmpty() ? "" : ", interceptors=" + interceptors.size())
                 + ", security=" + security().map(ClientSecurity::toString).orElse("(kafka-clients default)")
                 + ", ordering=" + ordering + ", concurrency=" + concurrency
                 + (parallel() ? ", maxPendingRecords=" + maxPendingRecords
@@ -498,6 +511,7 @@ public final class ConsumerOptions {
         private Duration workerCommitInterval = DEFAULT_WORKER_COMMIT_INTERVAL;
         private RebalanceListener rebalanceListener = RebalanceListener.NONE;
         private final List<LoopListener> listeners = new java.util.ArrayList<>();
+        private final List<HandlerInterceptor> interceptors = new java.util.ArrayList<>();
         private ClientSecurity security;
         private Ordering ordering = DEFAULT_ORDERING;
         private int concurrency = DEFAULT_CONCURRENCY;
@@ -720,6 +734,20 @@ public final class ConsumerOptions {
          */
         public Builder listener(LoopListener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * Adds an interceptor that runs around each call of the record handler, on the handler's thread: to make
+         * the call a span of the trace the record carries, or to put the record in the logging context. May be
+         * called several times; the first added runs outermost. It must call the handler exactly once and let its
+         * exception through: see {@link HandlerInterceptor}. Batch handlers are not intercepted.
+         *
+         * @param interceptor thread-safe when the handler runs on workers; not null
+         * @return this builder
+         */
+        public Builder interceptor(HandlerInterceptor interceptor) {
+            interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
             return this;
         }
 

@@ -88,10 +88,14 @@ public final class JsonProducer<K, V> implements AutoCloseable {
     private ExecutorService sendAndWait;
     /** The options' send listeners, or null for none: then no send is timed. */
     private final SendListener[] sendListeners;
+    /** The options' send interceptors, or null for none. */
+    private final SendInterceptor[] interceptors;
 
     private JsonProducer(ProducerOptions options, Serializer<K> keySerializer, ObjectMapper mapper) {
         this.options = options;
         this.sendListeners = options.listeners().isEmpty() ? null : options.listeners().toArray(new SendListener[0]);
+        this.interceptors = options.interceptors().isEmpty() ? null
+                : options.interceptors().toArray(new SendInterceptor[0]);
         this.keySerializer = keySerializer;
         this.valueSerializer = new JsonSerializer<>(mapper);
         // Bytes in, bytes out: keys and values are serialized here, before send, so failures are ours to report.
@@ -235,6 +239,9 @@ public final class JsonProducer<K, V> implements AutoCloseable {
             return;
         }
         Callback told = sendListeners == null ? callback : new TimedSend(callback, topic, sendListeners);
+        if (interceptors != null) {
+            told = InterceptedSend.before(record, told, interceptors);
+        }
         try {
             // kafka-clients calls the callback itself for the failures it reports instead of throwing.
             producer.send(record, told);

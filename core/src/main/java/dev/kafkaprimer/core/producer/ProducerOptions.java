@@ -91,6 +91,7 @@ public final class ProducerOptions {
     private final ClientSecurity security;
     private final Map<String, Object> properties;
     private final List<SendListener> listeners;
+    private final List<SendInterceptor> interceptors;
 
     private ProducerOptions(Builder builder) {
         this.bootstrapServers = builder.bootstrapServers;
@@ -105,6 +106,7 @@ public final class ProducerOptions {
         this.security = builder.security;
         this.properties = Collections.unmodifiableMap(new LinkedHashMap<>(builder.properties));
         this.listeners = List.copyOf(builder.listeners);
+        this.interceptors = List.copyOf(builder.interceptors);
     }
 
     /**
@@ -207,6 +209,11 @@ public final class ProducerOptions {
         return listeners;
     }
 
+    /** {@return what sees every record before it is sent, and may add headers, in the order given; immutable} */
+    public List<SendInterceptor> interceptors() {
+        return interceptors;
+    }
+
     /** {@return the pass-through kafka-clients settings, in the order given; unmodifiable, secrets included} */
     public Map<String, Object> properties() {
         return properties;
@@ -246,6 +253,7 @@ public final class ProducerOptions {
         private ClientSecurity security;
         private final Map<String, Object> properties = new LinkedHashMap<>();
         private final List<SendListener> listeners = new java.util.ArrayList<>();
+        private final List<SendInterceptor> interceptors = new java.util.ArrayList<>();
 
         private Builder(String bootstrapServers) {
             this.bootstrapServers = PassThroughProperties.bootstrapServers(bootstrapServers);
@@ -385,6 +393,19 @@ public final class ProducerOptions {
          */
         public Builder listener(SendListener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * Adds an interceptor that sees every record on the sending thread just before it is sent, and may add
+         * headers (a trace's {@code traceparent}). May be called several times; they run in the order added. See
+         * {@link SendInterceptor} for threads and failures. With none, nothing runs.
+         *
+         * @param interceptor thread-safe, quick; not null
+         * @return this builder
+         */
+        public Builder interceptor(SendInterceptor interceptor) {
+            interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
             return this;
         }
 

@@ -38,10 +38,11 @@ public final class Engines {
      */
     public static <K, V> Engine forRecords(ConsumerOptions options, RecordDeserializer<K, V> reader,
                                            RecordHandler<K, V> handler, LoopControl control) {
-        Objects.requireNonNull(handler, "handler");
+        RecordHandler<K, V> intercepted = InterceptedHandlers.records(Objects.requireNonNull(handler, "handler"),
+                options.interceptors());
         return options.parallel()
-                ? new ParallelEngine<>(options, reader, handler, control)
-                : LoopEngine.oneByOne(options, reader, handler, control);
+                ? new ParallelEngine<>(options, reader, intercepted, control)
+                : LoopEngine.oneByOne(options, reader, intercepted, control);
     }
 
     /**
@@ -78,6 +79,8 @@ public final class Engines {
     public static <K, V> Engine forTransactions(ConsumerOptions options, TransactionOptions transactions,
                                                 RecordDeserializer<K, V> reader, TransactionalHandler<K, V> handler,
                                                 LoopControl control) {
-        return new TransactionalEngine<>(options, transactions, reader, handler, control);
+        return new TransactionalEngine<>(options, transactions, reader,
+                InterceptedHandlers.transactional(Objects.requireNonNull(handler, "handler"), options.interceptors()),
+                control);
     }
 }
