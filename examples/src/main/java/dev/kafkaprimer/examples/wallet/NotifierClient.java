@@ -7,11 +7,20 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.transport.Kind;
+import io.micrometer.observation.transport.SenderContext;
+
 /**
  * Calls the payment notifier for one applied event, retrying failed calls with exponential backoff
  * (a few attempts, 20 ms doubling): the service is idempotent by event id, so a retry can never notify twice.
  * When every attempt failed it throws, and the consumer's commit loop takes over: it retries the whole
  * record, and in the end sends it to the dead-letter topic; it is never dropped silently.
+ *
+ * <p>Each call, its attempts together, is an observation ({@value WalletTracing#NOTIFY}) of the given registry:
+ * a child of the handler's, whose trace context goes in the request's {@code traceparent} header, so the trace
+ * reaches the third party. With {@link ObservationRegistry#NOOP} nothing is observed.
  *
  * <p>Thread-safe (the JDK's {@link HttpClient} is).
  */
@@ -22,10 +31,12 @@ final class NotifierClient {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     private final URI uri;
     private final int attempts;
+    private final ObservationRegistry observations;
 
-    NotifierClient(URI uri, int attempts) {
+    NotifierClient(URI uri, int attempts, ObservationRegistry observations) {
         this.uri = uri;
         this.attempts = attempts;
+        this.observations = observations;
     }
 
     /**
@@ -35,12 +46,21 @@ final class NotifierClient {
      * @throws InterruptedException if interrupted while waiting between attempts
      */
     void notify(WalletEvent event) throws InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(uri)
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(TIMEOUT)
                 .header(PaymentNotifier.IDEMPOTENCY_KEY, event.eventId())
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"eventId\":\"" + event.eventId() + "\"}"))
-                .build();
+                .POST(HttpRequest.BodyPublishers.ofString("{\"eventId\":\"" + event.eventId() + "\"}"));
+        // A tracer writes the trace context into the request as the observation starts.
+        SenderContext<HttpRequest.Builder> context = new SenderContext<>(HttpRequest.Builder::setHeader, Kind.CLIENT);
+        context.setCarrier(request);
+        context.setRemoteServiceName("payment-notifier");
+        Observation.createNotStarted(WalletTracing.NOTIFY, () -> context, observations)
+                .observeChecked(() -> callWithRetries(event, request));
+    }
+
+    private void callWithRetries(WalletEvent event, HttpRequest.Builder requestBuilder) throws InterruptedException {
+        HttpRequest request = requestBuilder.build();
         String last = "no attempt";
         long delayMs = 20;
         for (int attempt = 1; attempt <= attempts; attempt++) {

@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,6 +30,12 @@ import com.sun.net.httpserver.HttpServer;
 final class PaymentNotifier implements AutoCloseable {
 
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    /** W3C trace context, sent by a traced client. */
+    static final String TRACEPARENT = "traceparent";
+
+    /** The event id and trace context of an accepted call that came with a sampled trace. */
+    record ReceivedTrace(String eventId, String traceparent) {
+    }
 
     private final HttpServer server;
     private final ExecutorService threads;
@@ -36,6 +44,8 @@ final class PaymentNotifier implements AutoCloseable {
     private final Set<String> accepted = ConcurrentHashMap.newKeySet();
     private final AtomicLong calls = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    /** By trace id; only sampled traces are kept (a few), so this stays small in a run of millions. */
+    private final Map<String, ReceivedTrace> sampledTraces = new ConcurrentHashMap<>();
 
     private PaymentNotifier(HttpServer server, ExecutorService threads, double failureRate, long seed) {
         this.server = server;
@@ -75,6 +85,11 @@ final class PaymentNotifier implements AutoCloseable {
         return accepted.contains(eventId);
     }
 
+    /** The accepted call that carried a sampled traceparent of trace {@code traceId}, if one did. */
+    Optional<ReceivedTrace> receivedTrace(String traceId) {
+        return Optional.ofNullable(sampledTraces.get(traceId));
+    }
+
     long calls() {
         return calls.get();
     }
@@ -102,7 +117,17 @@ final class PaymentNotifier implements AutoCloseable {
                 return;
             }
             accepted.add(key);
+            keepIfSampled(key, exchange.getRequestHeaders().getFirst(TRACEPARENT));
             exchange.sendResponseHeaders(204, -1);
+        }
+    }
+
+    /** {@code 00-<trace id>-<parent span id>-<flags>}: bit 1 of the flags says the trace is recorded. */
+    private void keepIfSampled(String eventId, String traceparent) {
+        int lastFlagDigit = traceparent == null || traceparent.length() != 55 ? -1
+                : Character.digit(traceparent.charAt(54), 16);
+        if (lastFlagDigit >= 0 && (lastFlagDigit & 1) == 1) {
+            sampledTraces.putIfAbsent(traceparent.substring(3, 35), new ReceivedTrace(eventId, traceparent));
         }
     }
 

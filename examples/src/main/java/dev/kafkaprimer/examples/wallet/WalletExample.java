@@ -23,7 +23,9 @@ import dev.kafkaprimer.examples.cli.ExampleFailedException;
 import dev.kafkaprimer.examples.cli.ExampleOptions;
 import dev.kafkaprimer.examples.cli.FreshTopic;
 import dev.kafkaprimer.examples.cli.KafkaConnection;
+import dev.kafkaprimer.examples.cli.MetricsEndpoint;
 import dev.kafkaprimer.examples.cli.ParsedOptions;
+import dev.kafkaprimer.micrometer.ObservedSends;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -40,7 +42,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *   <li>produce the events, key = user id, and show how users and events fall on partitions;</li>
  *   <li>with {@code --crash-consumer}: kill one member's JVM with SIGKILL mid-run; a new member takes over;</li>
  *   <li>wait (bounded) until the group has committed every record, printing progress and lag;</li>
- *   <li>the end check: every balance against an independent ledger, and the counts that prove it.</li>
+ *   <li>the end check: every balance against an independent ledger, and the counts that prove it; and one
+ *       event's trace, from the producer through Kafka to the handler, the database and the notifier.</li>
  * </ol>
  */
 public final class WalletExample implements Example {
@@ -61,7 +64,7 @@ public final class WalletExample implements Example {
 
     @Override
     public ExampleOptions options() {
-        return new ExampleOptions()
+        return MetricsEndpoint.declare(new ExampleOptions()
                 .integer("--users", "N", "100", 1, 1_000_000, "how many users")
                 .integer("--events", "N", "10000", 1, 10_000_000, "how many events in all")
                 .integer("--seed", "N", "1", Integer.MIN_VALUE, Integer.MAX_VALUE,
@@ -81,13 +84,14 @@ public final class WalletExample implements Example {
                 .flag("--crash-consumer", "kill one consumer JVM with SIGKILL mid-run")
                 .flag("--no-key", "send events without a key, to see what keys are for")
                 .integer("--malformed", "N", "0", 0, 1_000, "also write N records that are not JSON (they go to the DLT)")
-                .timeout("300", 1, 86_400, "give up if the group has not consumed everything by then");
+                .timeout("300", 1, 86_400, "give up if the group has not consumed everything by then"));
     }
 
     /** The options that only go together, and the database, checked before a broker starts. */
     @Override
     public void checkBeforeStart(ParsedOptions args) {
         WalletPlan.from(args);
+        MetricsEndpoint.checkOptions(args);
         WalletDatabase.checkOpens(args.string("--db"));
     }
 
@@ -95,26 +99,30 @@ public final class WalletExample implements Example {
     public int run(ParsedOptions args, KafkaConnection kafka, PrintStream out) throws Exception {
         WalletPlan plan = WalletPlan.from(args);
         List<WalletEvent> generated = EventGenerator.generate(plan.users(), plan.events(), plan.seed());
-        try (PaymentNotifier notifier = PaymentNotifier.start(plan.failureRate(), plan.seed());
+        try (MetricsEndpoint metrics = MetricsEndpoint.start(args, out);
+             WalletTracing tracing = new WalletTracing();
+             PaymentNotifier notifier = PaymentNotifier.start(plan.failureRate(), plan.seed());
              WalletStore store = WalletStore.open(plan.db());
              TopicAdmin topics = TopicAdmin.connect(kafka.bootstrapServers(), kafka.security(), SETUP_DEADLINE)) {
             // stage 1: prepare
             prepare(plan, store, topics, notifier, out);
             // stage 2: the consumer group
             String groupId = "wallet-" + UUID.randomUUID().toString().substring(0, 8);
-            try (WalletGroup group = startGroup(plan, kafka, groupId, notifier, out)) {
+            WalletMember.Watch watch = new WalletMember.Watch(metrics, tracing.observations());
+            try (WalletGroup group = startGroup(plan, kafka, groupId, notifier, watch, out)) {
                 // stage 3: produce
                 long started = System.nanoTime();
-                produce(kafka, plan.topic(), generated, plan.keyed(), out);
+                produce(kafka, plan, generated, watch, out);
                 injectMalformed(kafka.clientProperties(), plan.topic(), plan.malformed(), out);
                 // stage 4: the crash
                 crashOneMember(plan, group, out);
                 // stage 5: wait for the group to catch up
                 awaitAllConsumed(topics, store, groupId, plan.events(), group.members(), plan.timeout(), started, out);
                 double seconds = (System.nanoTime() - started) / 1e9;
+                metrics.hold(out);
                 // stage 6: the end check
                 group.stopMembers();
-                return endCheck(plan, Ledger.of(generated), store, topics, notifier, group, seconds, out);
+                return endCheck(plan, Ledger.of(generated), store, topics, notifier, tracing, group, seconds, out);
             }
         }
     }
@@ -133,10 +141,11 @@ public final class WalletExample implements Example {
 
     /** Stage 2: the members join the group before any event is produced. */
     private static WalletGroup startGroup(WalletPlan plan, KafkaConnection kafka, String groupId,
-                                          PaymentNotifier notifier, PrintStream out) throws Exception {
+                                          PaymentNotifier notifier, WalletMember.Watch watch, PrintStream out)
+            throws Exception {
         WalletMember.Settings settings = new WalletMember.Settings(kafka.bootstrapServers(), kafka.security(),
                 plan.topic(), groupId, plan.db(), notifier.uri(), plan.ordering(), plan.concurrency(), plan.handling());
-        WalletGroup group = WalletGroup.start(settings, plan.consumers(), plan.crash(), SETUP_DEADLINE);
+        WalletGroup group = WalletGroup.start(settings, watch, plan.consumers(), plan.crash(), SETUP_DEADLINE);
         out.println("2. Started consumer group '" + groupId + "' with " + plan.consumers() + " members"
                 + (plan.crash() ? " (member 1 in its own JVM, pid " + group.childPid() + ", to be killed)" : "")
                 + (plan.concurrency() == 1 && plan.ordering() == Ordering.PARTITION ? "" : ", each handling up to "
@@ -163,8 +172,8 @@ public final class WalletExample implements Example {
 
     /** Stage 6: the database against the ledger, and the counts that prove it; returns the exit code. */
     private static int endCheck(WalletPlan plan, Ledger ledger, WalletStore store, TopicAdmin topics,
-                                PaymentNotifier notifier, WalletGroup group, double seconds, PrintStream out)
-            throws Exception {
+                                PaymentNotifier notifier, WalletTracing tracing, WalletGroup group, double seconds,
+                                PrintStream out) throws Exception {
         long redelivered = group.members().stream().mapToLong(WalletMember::redelivered).sum();
         WalletReport report = new WalletReport(plan.keyed(), plan.users(), plan.events(), ledger, store.balances(),
                 store.outcomeCounts(), store.outOfOrderByUser(), redelivered, notifier.acceptedCount(),
@@ -174,14 +183,24 @@ public final class WalletExample implements Example {
                 + " failed on purpose and were retried.");
         if (plan.inBatches()) {
             printBatches(group.members(), plan.crash(), out);
+        } else {
+            tracing.printOneTrace(plan.topic(), notifier, out);
         }
         return report.print(out);
     }
 
-    private static void produce(KafkaConnection kafka, String topic, List<WalletEvent> events, boolean keyed,
-                                PrintStream out) {
-        ProducerOptions options = ProducerOptions.builder(kafka.bootstrapServers()).security(kafka.security())
-                .linger(Duration.ofMillis(5)).maxBlock(SETUP_DEADLINE).build();
+    private static void produce(KafkaConnection kafka, WalletPlan plan, List<WalletEvent> events,
+                                WalletMember.Watch watch, PrintStream out) {
+        String topic = plan.topic();
+        boolean keyed = plan.keyed();
+        ProducerOptions.Builder builder = ProducerOptions.builder(kafka.bootstrapServers()).security(kafka.security())
+                .linger(Duration.ofMillis(5)).maxBlock(SETUP_DEADLINE);
+        watch.metrics().measure(builder);
+        if (!plan.inBatches()) {
+            // Each event starts a trace; its context goes in the record's traceparent header.
+            builder.interceptor(new ObservedSends(watch.observations()));
+        }
+        ProducerOptions options = builder.build();
         Map<Integer, Set<String>> usersByPartition = new TreeMap<>();
         Map<Integer, Integer> eventsByPartition = new TreeMap<>();
         long began = System.nanoTime();

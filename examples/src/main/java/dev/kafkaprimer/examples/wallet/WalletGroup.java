@@ -14,27 +14,29 @@ import java.util.List;
 final class WalletGroup implements AutoCloseable {
 
     private final WalletMember.Settings settings;
+    private final WalletMember.Watch watch;
     private final List<WalletMember> members = new ArrayList<>();
     private WalletMemberProcess child;
 
-    private WalletGroup(WalletMember.Settings settings) {
+    private WalletGroup(WalletMember.Settings settings, WalletMember.Watch watch) {
         this.settings = settings;
+        this.watch = watch;
     }
 
     /**
      * Starts {@code consumers} members; with {@code crash} the first in a JVM of its own, which joins first so
-     * that it surely owns partitions when the events arrive.
+     * that it surely owns partitions when the events arrive. The members in this JVM are watched by {@code watch}.
      */
-    static WalletGroup start(WalletMember.Settings settings, int consumers, boolean crash, Duration deadline)
-            throws IOException, InterruptedException, SQLException {
-        WalletGroup group = new WalletGroup(settings);
+    static WalletGroup start(WalletMember.Settings settings, WalletMember.Watch watch, int consumers, boolean crash,
+                             Duration deadline) throws IOException, InterruptedException, SQLException {
+        WalletGroup group = new WalletGroup(settings, watch);
         try {
             if (crash) {
                 group.child = WalletMemberProcess.start(settings);
                 group.child.awaitAssignment(deadline);
             }
             for (int i = crash ? 1 : 0; i < consumers; i++) {
-                group.members.add(WalletMember.start("wallet-member-" + (i + 1), settings));
+                group.members.add(WalletMember.start("wallet-member-" + (i + 1), settings, watch));
             }
             return group;
         } catch (IOException | InterruptedException | SQLException | RuntimeException e) {
@@ -57,7 +59,7 @@ final class WalletGroup implements AutoCloseable {
     long crashOneAfter(long threshold, Duration deadline) throws IOException, InterruptedException, SQLException {
         long processed = child.awaitProcessed(threshold, deadline);
         child.kill();
-        members.add(WalletMember.start("wallet-member-replacement", settings));
+        members.add(WalletMember.start("wallet-member-replacement", settings, watch));
         return processed;
     }
 

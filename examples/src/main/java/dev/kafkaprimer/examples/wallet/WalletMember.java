@@ -15,6 +15,10 @@ import dev.kafkaprimer.core.consumer.ConsumerOptions;
 import dev.kafkaprimer.core.consumer.Ordering;
 import dev.kafkaprimer.core.consumer.RetryPolicy;
 import dev.kafkaprimer.examples.cli.LoopThread;
+import dev.kafkaprimer.examples.cli.MetricsEndpoint;
+import dev.kafkaprimer.micrometer.ObservedHandlers;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -43,6 +47,14 @@ final class WalletMember implements AutoCloseable {
         IN_BATCHES
     }
 
+    /**
+     * What watches a member in the parent JVM: its meters (when {@code --metrics-port} is given) and the tracer its
+     * handler observes with. A member in a JVM of its own has neither ({@link #NONE}).
+     */
+    record Watch(MetricsEndpoint metrics, ObservationRegistry observations) {
+        static final Watch NONE = new Watch(null, ObservationRegistry.NOOP);
+    }
+
     /** The wallet's settings for every member, in the parent and in a child JVM alike. */
     record Settings(String bootstrapServers, ClientSecurity security, String topic, String groupId, String db,
                     java.net.URI notifier, Ordering ordering, int concurrency, Handling handling) {
@@ -55,6 +67,7 @@ final class WalletMember implements AutoCloseable {
      */
     private final BlockingQueue<WalletStore> stores;
     private final NotifierClient notifier;
+    private final ObservationRegistry observations;
     private final CommitLoop<String, WalletEvent> loop;
     /** Set once, by start(), before anyone else sees this object. */
     private LoopThread running;
@@ -63,11 +76,14 @@ final class WalletMember implements AutoCloseable {
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong batchedEvents = new AtomicLong();
 
-    private WalletMember(String name, Settings settings) throws SQLException {
+    private WalletMember(String name, Settings settings, Watch watch) throws SQLException {
         this.name = name;
         this.stores = openStores(settings.db(), settings.concurrency());
-        this.notifier = new NotifierClient(settings.notifier(), 5);
-        ConsumerOptions options = ConsumerOptions.builder(settings.bootstrapServers(), settings.groupId(),
+        // A batch's events each carry their own trace context: batches are not traced (see HandlerInterceptor).
+        this.observations = settings.handling() == Handling.EVENT_BY_EVENT ? watch.observations()
+                : ObservationRegistry.NOOP;
+        this.notifier = new NotifierClient(settings.notifier(), 5, observations);
+        ConsumerOptions.Builder options = ConsumerOptions.builder(settings.bootstrapServers(), settings.groupId(),
                         List.of(settings.topic()))
                 .security(settings.security())
                 .retry(RetryPolicy.builder().maxAttempts(3).initialDelay(Duration.ofMillis(50)).build())
@@ -76,17 +92,23 @@ final class WalletMember implements AutoCloseable {
                 .concurrency(settings.concurrency())
                 // A member that dies (--crash-consumer) is noticed after this long, then its partitions move.
                 .property(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 6_000)
-                .property(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1_000)
-                .build();
+                .property(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1_000);
+        if (watch.metrics() != null) {
+            watch.metrics().measure(options, name);
+        }
+        if (observations != ObservationRegistry.NOOP) {
+            // Each handler call a span whose parent is the trace context in the event's headers.
+            options.interceptor(new ObservedHandlers(observations));
+        }
         // Batches need PARTITION order and concurrency 1; WalletExample refuses other settings before we get here.
         this.loop = settings.handling() == Handling.IN_BATCHES
-                ? CommitLoop.forJsonBatches(options, WalletEvent.class, this::handleBatch)
-                : CommitLoop.forJson(options, WalletEvent.class, this::handle);
+                ? CommitLoop.forJsonBatches(options.build(), WalletEvent.class, this::handleBatch)
+                : CommitLoop.forJson(options.build(), WalletEvent.class, this::handle);
     }
 
     /** Creates the member and starts its loop thread. */
-    static WalletMember start(String name, Settings settings) throws SQLException {
-        WalletMember member = new WalletMember(name, settings);
+    static WalletMember start(String name, Settings settings, Watch watch) throws SQLException {
+        WalletMember member = new WalletMember(name, settings, watch);
         member.running = LoopThread.start(name, member.loop);
         return member;
     }
@@ -109,7 +131,8 @@ final class WalletMember implements AutoCloseable {
         WalletStore store = stores.take();
         WalletStore.Result result;
         try {
-            result = store.apply(event);
+            result = Observation.createNotStarted(WalletTracing.DATABASE, observations)
+                    .observeChecked(() -> store.apply(event));
         } finally {
             stores.add(store);
         }

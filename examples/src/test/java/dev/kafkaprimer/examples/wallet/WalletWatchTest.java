@@ -1,0 +1,121 @@
+package dev.kafkaprimer.examples.wallet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.kafkaprimer.examples.PrimerRun;
+import dev.kafkaprimer.examples.PrometheusText;
+import dev.kafkaprimer.examples.cli.Primer;
+import dev.kafkaprimer.testkit.Await;
+import dev.kafkaprimer.testkit.KafkaCluster;
+import dev.kafkaprimer.testkit.TestTopics;
+import dev.kafkaprimer.testkit.WithKafkaCluster;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Watching the wallet run: its Prometheus endpoint answers while it runs, with a handled count equal to the
+ * events and every partition's lag at 0 by the end; and its output shows one event's trace, whose ids agree from
+ * the producer's span through the record's traceparent to the handler and the notifier's received header.
+ */
+@WithKafkaCluster
+class WalletWatchTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(120);
+    private static final Pattern URL = Pattern.compile("Metrics: (http://127\\.0\\.0\\.1:\\d+/metrics)");
+
+    @TempDir
+    Path dir;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @Test
+    void shouldServeTheHandledCountAndLagZeroWhileItRunsAndPrintOneTraceEndToEnd(KafkaCluster kafka,
+                                                                               TestTopics topics) throws Exception {
+        // Given: a wallet run with a metrics endpoint on any free port, held 5 s once everything is consumed
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> Primer.run(new String[] {"wallet",
+                "--bootstrap-server", kafka.bootstrapServers(), "--topic", topics.next(),
+                "--db", TestDatabases.sqlite(dir), "--events", "1500", "--users", "30",
+                "--metrics-port", "0", "--metrics-hold", "5"}, Map.of(),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)));
+        try {
+            URI metrics = URI.create(Await.until(TIMEOUT, "the metrics URL printed", () -> found(URL, out, 1),
+                    url -> url != null || run.isDone()));
+
+            // When: scraped while it runs, until the end state shows
+            PrometheusText done = Await.until(TIMEOUT, "1500 handled and every partition's lag 0 at " + metrics,
+                    () -> scrape(metrics), scrape -> scrape != null && scrape.sum("kafka_primer_records_handled_total") == 1500
+                            && lagSeries(scrape).size() == 6 && lagSeries(scrape).stream().allMatch(s -> s.value() == 0));
+
+            // Then: the members' own meters and the clients' beside them, in one registry
+            assertTrue(done.named("kafka_primer_records_handled_total").stream()
+                    .allMatch(s -> s.labels().get("member").startsWith("wallet-member-")), done::toString);
+            assertTrue(done.sum("kafka_primer_sends_seconds_count") >= 1500, done::toString);
+            assertTrue(done.sum("kafka_consumer_fetch_manager_records_consumed_total") >= 1500, done::toString);
+            assertEquals(0, done.sum("kafka_primer_dead_letters_total"));
+        } finally {
+            assertEquals(0, run.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS), () -> out + "\n" + err);
+        }
+
+        // And: one trace whose ids agree from end to end
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("wallet: OK"), text);
+        String trace = found(Pattern.compile("trace ([0-9a-f]{32}), event"), out, 1);
+        String sendSpan = found(Pattern.compile("send +span ([0-9a-f]{16})"), out, 1);
+        assertEquals(sendSpan, found(Pattern.compile("handle +span [0-9a-f]{16} .* child of the send span \\(([0-9a-f]{16})\\)"), out, 1), text);
+        String notifySpan = found(Pattern.compile("notify +span ([0-9a-f]{16})"), out, 1);
+        assertTrue(text.contains("the notifier received traceparent 00-" + trace + "-" + notifySpan + "-"), text);
+    }
+
+    @Test
+    void shouldRefuseAHoldWithoutAPortNamingBoth(KafkaCluster kafka) {
+        PrimerRun run = PrimerRun.of(Map.of(), "wallet", "--bootstrap-server", kafka.bootstrapServers(),
+                "--metrics-hold", "30");
+
+        assertEquals(2, run.exitCode(), run::toString);
+        assertTrue(run.err().contains("--metrics-hold 30 needs --metrics-port"), run::toString);
+    }
+
+    private static List<PrometheusText.Sample> lagSeries(PrometheusText scrape) {
+        return scrape.named("kafka_primer_lag_records");
+    }
+
+    /** A scrape, or null when the endpoint does not answer (yet, or any more). */
+    private PrometheusText scrape(URI metrics) {
+        try {
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(5))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, answer.statusCode());
+            assertTrue(answer.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));
+            return PrometheusText.parse(answer.body());
+        } catch (java.io.IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String found(Pattern pattern, ByteArrayOutputStream out, int group) {
+        Matcher matcher = pattern.matcher(out.toString(StandardCharsets.UTF_8));
+        return matcher.find() ? matcher.group(group) : null;
+    }
+}
