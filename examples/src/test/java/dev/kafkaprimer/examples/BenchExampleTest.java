@@ -60,7 +60,7 @@ class BenchExampleTest {
     void shouldRunOnlyTheStageChosenLeavingTheOtherKeysNull(KafkaCluster kafka) throws Exception {
         // When only stage 8 (the engine's cost with a handler that does nothing) runs
         PrimerRun run = PrimerRun.of(Map.of(), "bench", "--quick", "--bootstrap-server", kafka.bootstrapServers(),
-                "--records", "2000", "--stage", "8");
+                "--records", "2000", "--stage", "8", "--metrics-port", "0");
 
         // Then it compares the three orderings with the raw loop, and the JSON line has every key, only
         // key_parallel_noop_ratio with a number
@@ -68,6 +68,7 @@ class BenchExampleTest {
         assertTrue(run.out().contains("KEY no-op records/s") && run.out().contains("PARTITION no-op records/s")
                 && run.out().contains("UNORDERED no-op records/s") && run.out().contains("2. Skipped (--stage 8)."),
                 run::toString);
+        assertTrue(run.out().contains("Metrics: http://127.0.0.1:"), run::toString);
         String[] lines = run.out().strip().split("\\R");
         JsonNode json = new ObjectMapper().readTree(lines[lines.length - 1]);
         List<String> keys = new ArrayList<>();

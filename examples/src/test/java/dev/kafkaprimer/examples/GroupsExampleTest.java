@@ -21,12 +21,14 @@ class GroupsExampleTest {
     @Test
     void shouldRebalanceAClassicGroupOnAnExistingClusterWithoutSkippingARecord(KafkaCluster kafka,
                                                                                 TestTopics topics) {
-        // When the example runs the classic protocol against a cluster given by address
+        // When the example runs the classic protocol against a cluster given by address, serving its metrics
         PrimerRun run = PrimerRun.of(Map.of(), "groups", "--bootstrap-server", kafka.bootstrapServers(),
-                "--topic", topics.next());
+                "--topic", topics.next(), "--metrics-port", "0");
 
         // Then each rebalance is printed with the generation, and nothing was skipped
         assertEquals(0, run.exitCode(), run::toString);
+        assertTrue(Pattern.compile("(?m)^Metrics: http://127\\.0\\.0\\.1:\\d+/metrics ").matcher(run.out()).find(),
+                run::toString);
         assertRebalancesAndCounts(run, "generation");
     }
 

@@ -12,6 +12,7 @@ import dev.kafkaprimer.examples.cli.Example;
 import dev.kafkaprimer.examples.cli.ExampleOptions;
 import dev.kafkaprimer.examples.cli.KafkaConnection;
 import dev.kafkaprimer.examples.cli.KafkaVersion;
+import dev.kafkaprimer.examples.cli.MetricsEndpoint;
 import dev.kafkaprimer.examples.cli.ParsedOptions;
 
 /**
@@ -49,7 +50,7 @@ public final class BenchExample implements Example {
 
     @Override
     public ExampleOptions options() {
-        return new ExampleOptions()
+        return MetricsEndpoint.declare(new ExampleOptions()
                 .flag("--quick", "a short run, under a minute (smaller sizes, 3 rounds; noisier numbers)")
                 .integer("--records", "N", null, 100, 5_000_000,
                         "records per producer and consumer run (default 500000; 50000 with --quick)")
@@ -61,7 +62,12 @@ public final class BenchExample implements Example {
                 .flag("--skip-startup", "skip the cluster start-up and hello measurements")
                 .integer("--stage", "N", null, 2, 10, "run only stage N (2 to 10), for a closer look at one measure;"
                         + " the JSON keys of the others are null")
-                .value("--json", "FILE", null, "also write the JSON line to FILE");
+                .value("--json", "FILE", null, "also write the JSON line to FILE"));
+    }
+
+    @Override
+    public void checkBeforeStart(ParsedOptions args) {
+        MetricsEndpoint.checkOptions(args);
     }
 
     @Override
@@ -76,9 +82,11 @@ public final class BenchExample implements Example {
                         + "comparison after %d warm-up round(s). Both sides: %s.%n", plan.records(),
                 workload.valueBytes() / plan.records(), Workload.KEYS, plan.rounds(), plan.warmUps(),
                 BenchClients.describe());
-        try (BenchTopics topics = new BenchTopics(kafka)) {
+        try (MetricsEndpoint metrics = MetricsEndpoint.start(args, out);
+             BenchMeters meters = BenchMeters.bind(metrics);
+             BenchTopics topics = new BenchTopics(kafka)) {
             Stages stages = new Stages(plan, kafka, new BenchClients(kafka), mapper, workload, topics, report, out,
-                    args.value(ExampleOptions.COMMAND_CONFIG));
+                    args.value(ExampleOptions.COMMAND_CONFIG), meters);
             stages.run(2, stages::producers, "producer_ratio", "producer_ratio_with_listener",
                     "producer_future_ratio");
             stages.run(3, stages::consumers, "consumer_ratio", "consumer_ratio_with_listener");
@@ -89,6 +97,8 @@ public final class BenchExample implements Example {
             stages.run(8, stages::keyParallelCost, "key_parallel_noop_ratio");
             stages.run(9, stages::transactions, "transactional_ratio");
             stages.run(10, stages::shareGroups, "share_ratio", "share_loop_ratio");
+            meters.running(0);
+            metrics.hold(out);
         }
         report.print(header(plan, kafka), out, mapper, args.value("--json").map(Path::of).orElse(null));
         return 0;
@@ -97,7 +107,7 @@ public final class BenchExample implements Example {
     /** What every stage uses; each stage adds its rows and JSON keys to {@code report}. */
     private record Stages(BenchPlan plan, KafkaConnection kafka, BenchClients clients, ObjectMapper mapper,
                           Workload workload, BenchTopics topics, BenchReport report, PrintStream out,
-                          java.util.Optional<String> commandConfig) {
+                          java.util.Optional<String> commandConfig, BenchMeters meters) {
 
         @FunctionalInterface
         interface Stage {
@@ -107,6 +117,7 @@ public final class BenchExample implements Example {
         /** Runs stage {@code number}, unless {@code --stage} chose another: then its JSON keys are null. */
         void run(int number, Stage stage, String... keys) throws Exception {
             if (plan.runs(number)) {
+                meters.running(number);
                 stage.run();
                 return;
             }

@@ -13,6 +13,7 @@ import dev.kafkaprimer.core.consumer.CommitLoop;
 import dev.kafkaprimer.core.consumer.ConsumerOptions;
 import dev.kafkaprimer.core.consumer.RebalanceEvent;
 import dev.kafkaprimer.examples.cli.LoopThread;
+import dev.kafkaprimer.examples.cli.MetricsEndpoint;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.GroupProtocol;
 import org.apache.kafka.common.TopicPartition;
@@ -24,9 +25,9 @@ import org.apache.kafka.common.TopicPartition;
  */
 final class GroupMember {
 
-    /** What every member shares. */
+    /** What every member shares, their meters' endpoint included (switched off without --metrics-port). */
     record Settings(String bootstrapServers, ClientSecurity security, String topic, String groupId,
-                    GroupProtocol protocol) {
+                    GroupProtocol protocol, MetricsEndpoint metrics) {
 
         /** What the protocol calls its rebalance counter: a group generation, or (KIP-848) a member epoch. */
         String generationName() {
@@ -57,6 +58,7 @@ final class GroupMember {
             // (With the CONSUMER protocol the broker sets the interval: group.consumer.heartbeat.interval.ms.)
             options.property(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 500);
         }
+        settings.metrics().measure(options, name);
         this.loop = CommitLoop.forJson(options.build(), Numbered.class, record -> {
             deliveries.processed(record.partition(), record.offset());
             processed.incrementAndGet();

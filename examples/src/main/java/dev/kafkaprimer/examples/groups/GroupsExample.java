@@ -15,6 +15,7 @@ import dev.kafkaprimer.examples.cli.Example;
 import dev.kafkaprimer.examples.cli.ExampleOptions;
 import dev.kafkaprimer.examples.cli.FreshTopic;
 import dev.kafkaprimer.examples.cli.KafkaConnection;
+import dev.kafkaprimer.examples.cli.MetricsEndpoint;
 import dev.kafkaprimer.examples.cli.ParsedOptions;
 import dev.kafkaprimer.examples.cli.UsageException;
 import dev.kafkaprimer.examples.cli.WaitFor;
@@ -53,13 +54,18 @@ public final class GroupsExample implements Example {
 
     @Override
     public ExampleOptions options() {
-        return new ExampleOptions()
+        return MetricsEndpoint.declare(new ExampleOptions()
                 .choice("--protocol", "classic",
                         "the group protocol: classic, or consumer (KIP-848, the broker assigns)", "classic", "consumer")
                 .topic("--topic", "groups-demo", "the topic (recreated for each run)")
                 .integer("--rate", "N", "200", 1, 10_000, "records produced per second while members come and go")
                 .timeout("60", 1, 3600, "deadline for each stage, e.g. a rebalance to settle")
-                .keepTopic("leave the topic and its records in place");
+                .keepTopic("leave the topic and its records in place"));
+    }
+
+    @Override
+    public void checkBeforeStart(ParsedOptions args) {
+        MetricsEndpoint.checkOptions(args);
     }
 
     /**
@@ -81,7 +87,8 @@ public final class GroupsExample implements Example {
         String group = "groups-" + UUID.randomUUID().toString().substring(0, 8);
         Deliveries deliveries = new Deliveries();
         long notCommitted;
-        try (TopicAdmin topics = TopicAdmin.connect(kafka.bootstrapServers(), kafka.security(), timeout);
+        try (MetricsEndpoint metrics = MetricsEndpoint.start(args, out);
+             TopicAdmin topics = TopicAdmin.connect(kafka.bootstrapServers(), kafka.security(), timeout);
              Admin admin = Admin.create(kafka.adminProperties(timeout))) {
             // stage 1: topic and group
             FreshTopic.recreate(topics, topic, PARTITIONS, timeout);
@@ -96,7 +103,7 @@ public final class GroupsExample implements Example {
             // stage 2: records keep coming through every rebalance
             try (SteadyProducer producer = SteadyProducer.start(kafka.bootstrapServers(), kafka.security(), topic, rate, deliveries);
                  Members members = new Members(new GroupMember.Settings(kafka.bootstrapServers(), kafka.security(), topic, group,
-                         protocol), deliveries, out)) {
+                         protocol, metrics), deliveries, out)) {
                 out.println("2. Producing about " + rate + " records a second (keys user-000 to user-099) until "
                         + "stage 6.");
 
@@ -126,7 +133,9 @@ public final class GroupsExample implements Example {
                 long sent = producer.stop();
                 out.println("6. Stopped producing after " + sent + " records. Waiting until the group has been "
                         + "handed every one...");
-                out.println(awaitAllProcessed(deliveries, members, timeout)
+                boolean allHandedOver = awaitAllProcessed(deliveries, members, timeout);
+                metrics.hold(out);
+                out.println(allHandedOver
                         ? "   All handed over. The members leave one by one; each leave is one more rebalance:"
                         : "   Gave up waiting after " + timeout.toSeconds() + " s. The members leave one by one:");
                 while (members.size() > 0) {
