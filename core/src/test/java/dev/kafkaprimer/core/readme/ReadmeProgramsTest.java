@@ -121,7 +121,10 @@ class ReadmeProgramsTest {
 
     @Test
     void shouldShowEveryJavaBlockOfBothReadmesAsItIsCompiledInTheTests() throws IOException {
+        // The library's snippets compile here; the Micrometer module's in its own tests, beside this module.
         Map<String, String> regions = markedRegions(Path.of("src/test/java"));
+        regions.putAll(markedRegions(Path.of("../micrometer/src/test/java")));
+        assertTrue(regions.size() >= 7, "found the README's regions: " + regions.keySet());
         for (Path readme : List.of(Path.of("../README.md"), Path.of("../README.ko.md"))) {
             List<String> blocks = new ArrayList<>();
             Matcher block = JAVA_BLOCK.matcher(Files.readString(readme));
@@ -164,7 +167,7 @@ class ReadmeProgramsTest {
                 }
             }
         }
-        assertTrue(regions.size() >= 5, "found the README's regions: " + regions.keySet());
+        assertTrue(!regions.isEmpty(), "found no README region under " + root);
         return regions;
     }
 
