@@ -51,6 +51,10 @@ public final class ObservedHandlers implements HandlerInterceptor {
 
     @Override
     public void around(ConsumerRecord<?, ?> record, Invocation handler) throws Exception {
+        if (registry.isNoop()) {
+            handler.proceed();
+            return;
+        }
         ReceiverContext<ConsumerRecord<?, ?>> context = new ReceiverContext<>(
                 (carrier, key) -> MessagingKeys.last(carrier.headers(), key), Kind.CONSUMER);
         context.setCarrier(record);

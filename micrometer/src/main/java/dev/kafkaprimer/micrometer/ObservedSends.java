@@ -56,7 +56,7 @@ public final class ObservedSends implements SendInterceptor {
 
     @Override
     public Completion beforeSend(String topic, Headers headers) {
-        if (headers.lastHeader(TRACEPARENT) != null) {
+        if (registry.isNoop() || headers.lastHeader(TRACEPARENT) != null) {
             return null;
         }
         SenderContext<Headers> context = new SenderContext<>(MessagingKeys::put, Kind.PRODUCER);

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -92,6 +94,20 @@ class WalletWatchTest {
 
         assertEquals(2, run.exitCode(), run::toString);
         assertTrue(run.err().contains("--metrics-hold 30 needs --metrics-port"), run::toString);
+    }
+
+    @Test
+    void shouldFailInOneLineNamingAMetricsPortThatIsTaken(KafkaCluster kafka, TestTopics topics) throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            PrimerRun run = PrimerRun.of(Map.of(), "wallet", "--bootstrap-server", kafka.bootstrapServers(),
+                    "--topic", topics.next(), "--db", TestDatabases.sqlite(dir),
+                    "--metrics-port", Integer.toString(taken.getLocalPort()));
+
+            assertEquals(1, run.exitCode(), run::toString);
+            assertTrue(run.out().contains("wallet: FAILED: --metrics-port " + taken.getLocalPort()
+                    + ": cannot serve metrics there"), run::toString);
+            assertTrue(run.err().isEmpty(), run::toString);
+        }
     }
 
     private static List<PrometheusText.Sample> lagSeries(PrometheusText scrape) {
