@@ -12,8 +12,8 @@ import dev.kafkaprimer.examples.cli.Example;
 import dev.kafkaprimer.examples.cli.ExampleOptions;
 import dev.kafkaprimer.examples.cli.KafkaConnection;
 import dev.kafkaprimer.examples.cli.KafkaVersion;
-import dev.kafkaprimer.examples.cli.MetricsEndpoint;
 import dev.kafkaprimer.examples.cli.ParsedOptions;
+import dev.kafkaprimer.examples.watch.Watch;
 
 /**
  * What the library costs: each of its parts against the same work written by hand with Kafka's own clients
@@ -50,7 +50,7 @@ public final class BenchExample implements Example {
 
     @Override
     public ExampleOptions options() {
-        return MetricsEndpoint.declare(new ExampleOptions()
+        return Watch.withMetrics(new ExampleOptions()
                 .flag("--quick", "a short run, under a minute (smaller sizes, 3 rounds; noisier numbers)")
                 .integer("--records", "N", null, 100, 5_000_000,
                         "records per producer and consumer run (default 500000; 50000 with --quick)")
@@ -67,7 +67,7 @@ public final class BenchExample implements Example {
 
     @Override
     public void checkBeforeStart(ParsedOptions args) {
-        MetricsEndpoint.checkOptions(args);
+        Watch.checkOptions(args);
     }
 
     @Override
@@ -82,8 +82,8 @@ public final class BenchExample implements Example {
                         + "comparison after %d warm-up round(s). Both sides: %s.%n", plan.records(),
                 workload.valueBytes() / plan.records(), Workload.KEYS, plan.rounds(), plan.warmUps(),
                 BenchClients.describe());
-        try (MetricsEndpoint metrics = MetricsEndpoint.start(args, out);
-             BenchMeters meters = BenchMeters.bind(metrics);
+        try (Watch watch = Watch.start(name(), args, out);
+             BenchMeters meters = BenchMeters.bind(watch.metrics());
              BenchTopics topics = new BenchTopics(kafka)) {
             Stages stages = new Stages(plan, kafka, new BenchClients(kafka), mapper, workload, topics, report, out,
                     args.value(ExampleOptions.COMMAND_CONFIG), meters);
@@ -98,7 +98,7 @@ public final class BenchExample implements Example {
             stages.run(9, stages::transactions, "transactional_ratio");
             stages.run(10, stages::shareGroups, "share_ratio", "share_loop_ratio");
             meters.running(0);
-            metrics.hold(out);
+            watch.hold(out);
         }
         report.print(header(plan, kafka), out, mapper, args.value("--json").map(Path::of).orElse(null));
         return 0;

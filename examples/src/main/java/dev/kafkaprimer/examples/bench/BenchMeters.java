@@ -9,7 +9,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 
-import dev.kafkaprimer.examples.cli.MetricsEndpoint;
+import dev.kafkaprimer.examples.watch.MetricsEndpoint;
 
 /**
  * What the bench shows at {@code --metrics-port}: the stage running now ({@value #STAGE}) and the bench JVM's

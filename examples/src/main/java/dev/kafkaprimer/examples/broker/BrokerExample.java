@@ -14,6 +14,7 @@ import dev.kafkaprimer.examples.cli.KafkaConnection;
 import dev.kafkaprimer.examples.cli.KafkaVersion;
 import dev.kafkaprimer.examples.cli.ParsedOptions;
 import dev.kafkaprimer.examples.cli.UsageException;
+import dev.kafkaprimer.examples.watch.Watch;
 import dev.kafkaprimer.testkit.EmbeddedKafkaCluster;
 import org.apache.kafka.common.security.auth.SecurityProtocol;
 
@@ -49,7 +50,7 @@ public final class BrokerExample implements Example {
 
     @Override
     public ExampleOptions options() {
-        return new ExampleOptions()
+        return Watch.withWebUntilStopped(new ExampleOptions()
                 .integer("--nodes", "N", "1", 1, 9, "number of brokers (more than 1 adds a 3-controller quorum)")
                 .integer("--port", "P", "9092", 0, 65_535, "client port of broker 1; broker n listens on P+n-1 (0: any free)")
                 .integer("--seconds", "S", "0", 0, Integer.MAX_VALUE, "stop by itself after S seconds (0: run until Ctrl-C)")
@@ -59,7 +60,7 @@ public final class BrokerExample implements Example {
                 .choice("--auto-create-topics", "true", "whether a client's first request for a missing topic creates"
                         + " it (Kafka's default; many production clusters say false)", "true", "false")
                 .flag(CLIENT_CERTIFICATES, "with --security ssl: the broker also requires a client certificate"
-                        + " (mutual TLS); client.properties gets a key store holding one");
+                        + " (mutual TLS); client.properties gets a key store holding one"));
     }
 
     @Override
@@ -84,9 +85,19 @@ public final class BrokerExample implements Example {
             builder.requireClientCertificates();
         }
         EmbeddedKafkaCluster cluster = builder.start();
+        Watch watch;
+        try {
+            watch = Watch.start(name(), args, out);
+        } catch (IOException | RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+        // Every topic clients make, with its leaders and in-sync replicas, and the brokers and the controller.
+        watch.web().watch(new java.util.HashMap<>(cluster.clientProperties()), null, null, false);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             out.println("Stopping (Ctrl-C or SIGTERM): brokers first, then controllers; then the data is deleted.");
+            watch.close();
             cluster.close();
             out.println("Stopped; data deleted.");
             out.flush();
@@ -101,6 +112,7 @@ public final class BrokerExample implements Example {
                             + " or a producer waits for them until max.block.ms");
         } catch (IOException | RuntimeException e) {
             Runtime.getRuntime().removeShutdownHook(hook);
+            watch.close();
             cluster.close();
             throw e;
         }
@@ -115,6 +127,7 @@ public final class BrokerExample implements Example {
             return 0;
         }
         Runtime.getRuntime().removeShutdownHook(hook);
+        watch.close();
         cluster.close();
         out.println("Stopped; data deleted.");
         return 0;

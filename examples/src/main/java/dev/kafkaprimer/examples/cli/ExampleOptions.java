@@ -37,10 +37,18 @@ public final class ExampleOptions {
         void check(String option, String value);
     }
 
-    /** One declared option; {@code placeholder} is null for a flag, {@code check} never null. */
-    record Option(String name, String placeholder, String defaultValue, String description, Check check) {
+    /**
+     * One declared option; {@code placeholder} is null for a flag, {@code check} never null; {@code bareValue} is
+     * the value of an option whose value may be left out ({@code --web} alone), null for the others.
+     */
+    record Option(String name, String placeholder, String defaultValue, String description, Check check,
+                  String bareValue) {
         boolean isFlag() {
             return placeholder == null;
+        }
+
+        String usage() {
+            return isFlag() ? name : bareValue != null ? name + " [" + placeholder + "]" : name + " " + placeholder;
         }
     }
 
@@ -52,7 +60,18 @@ public final class ExampleOptions {
     /** An option with a value that {@code check} accepts (checked when parsing, before the example starts). */
     public ExampleOptions value(String name, String placeholder, String defaultValue, String description,
                                 Check check) {
-        options.put(name, new Option(name, placeholder, defaultValue, description, check));
+        options.put(name, new Option(name, placeholder, defaultValue, description, check, null));
+        return this;
+    }
+
+    /**
+     * An option whose value may be left out: {@code --web 8090}, or {@code --web} alone, which means
+     * {@code bareValue}. A following argument is its value unless it starts with {@code --}. Read it with
+     * {@link ParsedOptions#value(String)}: empty when the option was not given at all.
+     */
+    public ExampleOptions optionalValue(String name, String placeholder, String bareValue, String description,
+                                        Check check) {
+        options.put(name, new Option(name, placeholder, null, description, check, bareValue));
         return this;
     }
 
@@ -107,7 +126,7 @@ public final class ExampleOptions {
 
     /** An option without a value, false unless given. */
     public ExampleOptions flag(String name, String description) {
-        options.put(name, new Option(name, null, null, description, (option, value) -> { }));
+        options.put(name, new Option(name, null, null, description, (option, value) -> { }, null));
         return this;
     }
 
@@ -169,6 +188,9 @@ public final class ExampleOptions {
                 flags.add(arg);
             } else if (inlineValue != null) {
                 values.put(arg, inlineValue);
+            } else if (option.bareValue() != null) {
+                boolean valueFollows = i + 1 < args.size() && !args.get(i + 1).startsWith("--");
+                values.put(arg, valueFollows ? args.get(++i) : option.bareValue());
             } else if (i + 1 < args.size()) {
                 values.put(arg, args.get(++i));
             } else {
@@ -188,7 +210,7 @@ public final class ExampleOptions {
         StringBuilder text = new StringBuilder("Usage: ./primer " + example.name() + " [options]\n  "
                 + example.summary() + "\n\nOptions:\n");
         for (Option option : options.values()) {
-            String left = option.isFlag() ? option.name() : option.name() + " " + option.placeholder();
+            String left = option.usage();
             text.append(String.format("  %-30s %s%s%n", left, option.description(),
                     option.defaultValue() == null ? "" : " (default: " + option.defaultValue() + ")"));
         }
@@ -196,7 +218,7 @@ public final class ExampleOptions {
         return text.toString();
     }
 
-    static long wholeNumber(String option, String text, long min, long max) {
+    public static long wholeNumber(String option, String text, long min, long max) {
         long value;
         try {
             value = Long.parseLong(text.trim());

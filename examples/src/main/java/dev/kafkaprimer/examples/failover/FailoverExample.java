@@ -9,6 +9,7 @@ import dev.kafkaprimer.examples.cli.Example;
 import dev.kafkaprimer.examples.cli.ExampleOptions;
 import dev.kafkaprimer.examples.cli.KafkaConnection;
 import dev.kafkaprimer.examples.cli.ParsedOptions;
+import dev.kafkaprimer.examples.watch.Watch;
 import dev.kafkaprimer.testkit.BrokerStop;
 import dev.kafkaprimer.testkit.EmbeddedKafkaCluster;
 import org.apache.kafka.clients.admin.Admin;
@@ -45,9 +46,14 @@ public final class FailoverExample implements Example {
 
     @Override
     public ExampleOptions options() {
-        return new ExampleOptions()
+        return Watch.withWeb(new ExampleOptions()
                 .topic("--topic", "failover-demo", "the topic to create and use")
-                .timeout("30", 5, 3600, "deadline for each wait, e.g. for a new leader");
+                .timeout("30", 5, 3600, "deadline for each wait, e.g. for a new leader"));
+    }
+
+    @Override
+    public void checkBeforeStart(ParsedOptions args) {
+        Watch.checkOptions(args);
     }
 
     @Override
@@ -74,9 +80,14 @@ public final class FailoverExample implements Example {
                 whyEmbeddedOnly().orElseThrow()));
         Duration deadline = args.timeout();
         // Bound every Admin call; a stopped broker must not make a call hang.
-        try (Admin admin = Admin.create(kafka.adminProperties(deadline))) {
-            return new FailoverRun(cluster, kafka.clientProperties(), admin, args.string("--topic"), deadline, out)
-                    .run();
+        try (Watch watch = Watch.start(name(), args, out);
+             Admin admin = Admin.create(kafka.adminProperties(deadline))) {
+            // The view shows the brokers, the controller, and each partition's leader and in-sync replicas.
+            watch.web().watch(kafka, args.string("--topic"), null);
+            int exitCode = new FailoverRun(cluster, kafka.clientProperties(), admin, args.string("--topic"), deadline,
+                    watch.web().echo(out)).run();
+            watch.hold(out);
+            return exitCode;
         }
     }
 }

@@ -13,7 +13,8 @@ import dev.kafkaprimer.core.consumer.CommitLoop;
 import dev.kafkaprimer.core.consumer.ConsumerOptions;
 import dev.kafkaprimer.core.consumer.RebalanceEvent;
 import dev.kafkaprimer.examples.cli.LoopThread;
-import dev.kafkaprimer.examples.cli.MetricsEndpoint;
+import dev.kafkaprimer.examples.watch.LiveView;
+import dev.kafkaprimer.examples.watch.MetricsEndpoint;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.GroupProtocol;
 import org.apache.kafka.common.TopicPartition;
@@ -25,9 +26,9 @@ import org.apache.kafka.common.TopicPartition;
  */
 final class GroupMember {
 
-    /** What every member shares, their meters' endpoint included (switched off without --metrics-port). */
+    /** What every member shares, the metrics endpoint and the live view included (each maybe switched off). */
     record Settings(String bootstrapServers, ClientSecurity security, String topic, String groupId,
-                    GroupProtocol protocol, MetricsEndpoint metrics) {
+                    GroupProtocol protocol, MetricsEndpoint metrics, LiveView web) {
 
         /** What the protocol calls its rebalance counter: a group generation, or (KIP-848) a member epoch. */
         String generationName() {
@@ -59,6 +60,7 @@ final class GroupMember {
             options.property(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 500);
         }
         settings.metrics().measure(options, name);
+        settings.web().listenTo(options, name);
         this.loop = CommitLoop.forJson(options.build(), Numbered.class, record -> {
             deliveries.processed(record.partition(), record.offset());
             processed.incrementAndGet();

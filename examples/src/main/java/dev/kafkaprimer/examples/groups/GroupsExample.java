@@ -15,10 +15,10 @@ import dev.kafkaprimer.examples.cli.Example;
 import dev.kafkaprimer.examples.cli.ExampleOptions;
 import dev.kafkaprimer.examples.cli.FreshTopic;
 import dev.kafkaprimer.examples.cli.KafkaConnection;
-import dev.kafkaprimer.examples.cli.MetricsEndpoint;
 import dev.kafkaprimer.examples.cli.ParsedOptions;
 import dev.kafkaprimer.examples.cli.UsageException;
 import dev.kafkaprimer.examples.cli.WaitFor;
+import dev.kafkaprimer.examples.watch.Watch;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.GroupProtocol;
 import org.apache.kafka.common.GroupState;
@@ -54,7 +54,7 @@ public final class GroupsExample implements Example {
 
     @Override
     public ExampleOptions options() {
-        return MetricsEndpoint.declare(new ExampleOptions()
+        return Watch.withMetricsAndWeb(new ExampleOptions()
                 .choice("--protocol", "classic",
                         "the group protocol: classic, or consumer (KIP-848, the broker assigns)", "classic", "consumer")
                 .topic("--topic", "groups-demo", "the topic (recreated for each run)")
@@ -65,7 +65,7 @@ public final class GroupsExample implements Example {
 
     @Override
     public void checkBeforeStart(ParsedOptions args) {
-        MetricsEndpoint.checkOptions(args);
+        Watch.checkOptions(args);
     }
 
     /**
@@ -79,7 +79,7 @@ public final class GroupsExample implements Example {
     }
 
     @Override
-    public int run(ParsedOptions args, KafkaConnection kafka, PrintStream out) throws Exception {
+    public int run(ParsedOptions args, KafkaConnection kafka, PrintStream printed) throws Exception {
         GroupProtocol protocol = protocol(args.choice("--protocol"));
         String topic = args.string("--topic");
         int rate = args.integer("--rate");
@@ -87,11 +87,14 @@ public final class GroupsExample implements Example {
         String group = "groups-" + UUID.randomUUID().toString().substring(0, 8);
         Deliveries deliveries = new Deliveries();
         long notCommitted;
-        try (MetricsEndpoint metrics = MetricsEndpoint.start(args, out);
+        try (Watch watch = Watch.start(name(), args, printed);
              TopicAdmin topics = TopicAdmin.connect(kafka.bootstrapServers(), kafka.security(), timeout);
              Admin admin = Admin.create(kafka.adminProperties(timeout))) {
+            // Each line told also goes to the live view, when --web asks for one.
+            PrintStream out = watch.web().echo(printed);
             // stage 1: topic and group
             FreshTopic.recreate(topics, topic, PARTITIONS, timeout);
+            watch.web().watch(kafka, topic, group);
             out.println("1. Topic '" + topic + "' created afresh with " + PARTITIONS + " partitions. Consumer group '"
                     + group + "', protocol " + protocol + ":");
             out.println(protocol == GroupProtocol.CLASSIC
@@ -103,7 +106,7 @@ public final class GroupsExample implements Example {
             // stage 2: records keep coming through every rebalance
             try (SteadyProducer producer = SteadyProducer.start(kafka.bootstrapServers(), kafka.security(), topic, rate, deliveries);
                  Members members = new Members(new GroupMember.Settings(kafka.bootstrapServers(), kafka.security(), topic, group,
-                         protocol, metrics), deliveries, out)) {
+                         protocol, watch.metrics(), watch.web()), deliveries, out)) {
                 out.println("2. Producing about " + rate + " records a second (keys user-000 to user-099) until "
                         + "stage 6.");
 
@@ -134,7 +137,7 @@ public final class GroupsExample implements Example {
                 out.println("6. Stopped producing after " + sent + " records. Waiting until the group has been "
                         + "handed every one...");
                 boolean allHandedOver = awaitAllProcessed(deliveries, members, timeout);
-                metrics.hold(out);
+                watch.hold(out);
                 out.println(allHandedOver
                         ? "   All handed over. The members leave one by one; each leave is one more rebalance:"
                         : "   Gave up waiting after " + timeout.toSeconds() + " s. The members leave one by one:");
@@ -154,7 +157,7 @@ public final class GroupsExample implements Example {
         }
         Deliveries.Counts counts = deliveries.counts();
         boolean ok = counts.skipped() == 0 && notCommitted == 0;
-        out.println("groups: " + (ok ? "OK" : "FAILED") + " produced=" + counts.produced() + " processed="
+        printed.println("groups: " + (ok ? "OK" : "FAILED") + " produced=" + counts.produced() + " processed="
                 + counts.processed() + " (distinct) duplicates=" + counts.duplicates() + " skipped=" + counts.skipped()
                 + (notCommitted == 0 ? "" : " not-committed=" + notCommitted));
         return ok ? 0 : 1;

@@ -22,6 +22,7 @@ import dev.kafkaprimer.examples.cli.FreshTopic;
 import dev.kafkaprimer.examples.cli.KafkaConnection;
 import dev.kafkaprimer.examples.cli.ParsedOptions;
 import dev.kafkaprimer.examples.cli.WaitFor;
+import dev.kafkaprimer.examples.watch.Watch;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -54,20 +55,32 @@ public final class OffsetsExample implements Example {
 
     @Override
     public ExampleOptions options() {
-        return new ExampleOptions()
+        return Watch.withWeb(new ExampleOptions()
                 .topic("--topic", "offsets-demo", "the topic (recreated for each run)")
                 .timeout("30", 1, 3600, "deadline for each step, e.g. a record to arrive")
-                .keepTopic("leave the topic and its records in place");
+                .keepTopic("leave the topic and its records in place"));
     }
 
     @Override
-    public int run(ParsedOptions args, KafkaConnection kafka, PrintStream out) throws Exception {
+    public void checkBeforeStart(ParsedOptions args) {
+        Watch.checkOptions(args);
+    }
+
+    @Override
+    public int run(ParsedOptions args, KafkaConnection kafka, PrintStream printed) throws Exception {
+        try (Watch watch = Watch.start(name(), args, printed)) {
+            return run(args, kafka, watch, watch.web().echo(printed));
+        }
+    }
+
+    private int run(ParsedOptions args, KafkaConnection kafka, Watch watch, PrintStream out) throws Exception {
         String topic = args.string("--topic");
         Duration timeout = args.timeout();
         String group = "offsets-" + UUID.randomUUID().toString().substring(0, 8);
-        ConsumerOptions options = ConsumerOptions.builder(kafka.bootstrapServers(), group, List.of(topic))
+        ConsumerOptions options = watch.web().listenTo(ConsumerOptions.builder(kafka.bootstrapServers(), group,
+                        List.of(topic))
                 .security(kafka.security())
-                .pollTimeout(Duration.ofMillis(200))
+                .pollTimeout(Duration.ofMillis(200)), "reader")
                 .build();
         PartitionLag afterFirst;
         long resumedAt;
@@ -77,6 +90,7 @@ public final class OffsetsExample implements Example {
              Admin admin = Admin.create(kafka.adminProperties(timeout))) {
             // stage 1: ten records in one partition
             FreshTopic.recreate(topics, topic, 1, timeout);
+            watch.web().watch(kafka, topic, group);
             produce(kafka, topic, timeout, out);
 
             // stage 2: read five, commit
@@ -116,6 +130,7 @@ public final class OffsetsExample implements Example {
                         + "again.");
                 afterReplay = lagOnceCommitted(admin, group, RECORDS, timeout);
                 printLag(afterReplay, out);
+                watch.hold(out);
             }
             if (args.keepTopic()) {
                 out.println("   Keeping topic '" + topic + "' (--keep-topic).");

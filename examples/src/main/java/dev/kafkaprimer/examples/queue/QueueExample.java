@@ -41,6 +41,7 @@ import dev.kafkaprimer.examples.cli.KafkaConnection;
 import dev.kafkaprimer.examples.cli.LoopThread;
 import dev.kafkaprimer.examples.cli.ParsedOptions;
 import dev.kafkaprimer.examples.cli.WaitFor;
+import dev.kafkaprimer.examples.watch.Watch;
 
 /**
  * Kafka's queues: a share group against a consumer group on the same two partitions, then a share member
@@ -84,16 +85,27 @@ public final class QueueExample implements Example {
 
     @Override
     public ExampleOptions options() {
-        return new ExampleOptions()
+        return Watch.withWeb(new ExampleOptions()
                 .integer("--jobs", "N", "600", 10, 1_000_000, "jobs for the two groups to do")
                 .integer("--members", "N", "6", 2, 50, "members of each group")
                 .integer("--partitions", "N", "2", 1, 100, "partitions of the topic")
                 .topic("--topic", "queue-jobs", "the topic (recreated for each run)", DEAD_LETTER_SUFFIX)
-                .timeout("120", 1, 86_400, "give up if the groups have not done every job by then");
+                .timeout("120", 1, 86_400, "give up if the groups have not done every job by then"));
     }
 
     @Override
-    public int run(ParsedOptions args, KafkaConnection kafka, PrintStream out) throws Exception {
+    public void checkBeforeStart(ParsedOptions args) {
+        Watch.checkOptions(args);
+    }
+
+    @Override
+    public int run(ParsedOptions args, KafkaConnection kafka, PrintStream printed) throws Exception {
+        try (Watch watch = Watch.start(name(), args, printed)) {
+            return run(args, kafka, watch, watch.web().echo(printed));
+        }
+    }
+
+    private int run(ParsedOptions args, KafkaConnection kafka, Watch watch, PrintStream out) throws Exception {
         String topic = args.string("--topic");
         int jobs = args.integer("--jobs");
         int members = args.integer("--members");
@@ -107,6 +119,8 @@ public final class QueueExample implements Example {
             requireShareGroups(topics);
             FreshTopic.recreate(topics, topic, partitions, SETUP_DEADLINE);
             FreshTopic.recreate(topics, topic + DEAD_LETTER_SUFFIX, 1, SETUP_DEADLINE);
+            // The view shows the share group: several members per partition, its start offset as "acknowledged".
+            watch.web().watchShareGroup(kafka, topic, shareGroup);
             out.println("1. Prepared '" + topic + "' (" + partitions + " partitions) and its dead-letter topic '"
                     + topic + DEAD_LETTER_SUFFIX + "'. Share group '" + shareGroup + "': "
                     + configureShareGroup(topics, shareGroup) + ".");
@@ -149,6 +163,7 @@ public final class QueueExample implements Example {
                 crashStage(kafka, topic, shareGroup, jobs, members, shareTally, shareLoops, threads, giveUpAt, out);
                 RecordMetadataText poison = poisonStage(kafka, topic, shareLoops, giveUpAt, threads, out);
 
+                watch.hold(out);
                 stopAll(threads);
                 threads.clear();
                 return endCheck(topics, kafka, topic, shareGroup, jobs + CRASH_JOBS, shareTally, sum(shareLoops),

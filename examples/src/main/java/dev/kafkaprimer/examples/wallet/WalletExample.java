@@ -23,8 +23,8 @@ import dev.kafkaprimer.examples.cli.ExampleFailedException;
 import dev.kafkaprimer.examples.cli.ExampleOptions;
 import dev.kafkaprimer.examples.cli.FreshTopic;
 import dev.kafkaprimer.examples.cli.KafkaConnection;
-import dev.kafkaprimer.examples.cli.MetricsEndpoint;
 import dev.kafkaprimer.examples.cli.ParsedOptions;
+import dev.kafkaprimer.examples.watch.Watch;
 import dev.kafkaprimer.micrometer.ObservedSends;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -64,7 +64,7 @@ public final class WalletExample implements Example {
 
     @Override
     public ExampleOptions options() {
-        return MetricsEndpoint.declare(new ExampleOptions()
+        return Watch.withMetricsAndWeb(new ExampleOptions()
                 .integer("--users", "N", "100", 1, 1_000_000, "how many users")
                 .integer("--events", "N", "10000", 1, 10_000_000, "how many events in all")
                 .integer("--seed", "N", "1", Integer.MIN_VALUE, Integer.MAX_VALUE,
@@ -91,35 +91,39 @@ public final class WalletExample implements Example {
     @Override
     public void checkBeforeStart(ParsedOptions args) {
         WalletPlan.from(args);
-        MetricsEndpoint.checkOptions(args);
+        Watch.checkOptions(args);
         WalletDatabase.checkOpens(args.string("--db"));
     }
 
     @Override
-    public int run(ParsedOptions args, KafkaConnection kafka, PrintStream out) throws Exception {
+    public int run(ParsedOptions args, KafkaConnection kafka, PrintStream printed) throws Exception {
         WalletPlan plan = WalletPlan.from(args);
         List<WalletEvent> generated = EventGenerator.generate(plan.users(), plan.events(), plan.seed());
-        try (MetricsEndpoint metrics = MetricsEndpoint.start(args, out);
+        try (Watch watch = Watch.start(name(), args, printed);
              WalletTracing tracing = new WalletTracing();
              PaymentNotifier notifier = PaymentNotifier.start(plan.failureRate(), plan.seed());
              WalletStore store = WalletStore.open(plan.db());
              TopicAdmin topics = TopicAdmin.connect(kafka.bootstrapServers(), kafka.security(), SETUP_DEADLINE)) {
+            // Each line told also goes to the live view, when --web asks for one.
+            PrintStream out = watch.web().echo(printed);
             // stage 1: prepare
             prepare(plan, store, topics, notifier, out);
             // stage 2: the consumer group
             String groupId = "wallet-" + UUID.randomUUID().toString().substring(0, 8);
-            WalletMember.Watch watch = new WalletMember.Watch(metrics, tracing.observations());
-            try (WalletGroup group = startGroup(plan, kafka, groupId, notifier, watch, out)) {
+            watch.web().watch(kafka, plan.topic(), groupId);
+            WalletMember.Watchers watchers = new WalletMember.Watchers(watch.metrics(), watch.web(),
+                    tracing.observations());
+            try (WalletGroup group = startGroup(plan, kafka, groupId, notifier, watchers, out)) {
                 // stage 3: produce
                 long started = System.nanoTime();
-                produce(kafka, plan, generated, watch, out);
+                produce(kafka, plan, generated, watchers, out);
                 injectMalformed(kafka.clientProperties(), plan.topic(), plan.malformed(), out);
                 // stage 4: the crash
                 crashOneMember(plan, group, out);
                 // stage 5: wait for the group to catch up
                 awaitAllConsumed(topics, store, groupId, plan.events(), group.members(), plan.timeout(), started, out);
                 double seconds = (System.nanoTime() - started) / 1e9;
-                metrics.hold(out);
+                watch.hold(out);
                 // stage 6: the end check
                 group.stopMembers();
                 return endCheck(plan, Ledger.of(generated), store, topics, notifier, tracing, group, seconds, out);
@@ -141,7 +145,7 @@ public final class WalletExample implements Example {
 
     /** Stage 2: the members join the group before any event is produced. */
     private static WalletGroup startGroup(WalletPlan plan, KafkaConnection kafka, String groupId,
-                                          PaymentNotifier notifier, WalletMember.Watch watch, PrintStream out)
+                                          PaymentNotifier notifier, WalletMember.Watchers watch, PrintStream out)
             throws Exception {
         WalletMember.Settings settings = new WalletMember.Settings(kafka.bootstrapServers(), kafka.security(),
                 plan.topic(), groupId, plan.db(), notifier.uri(), plan.ordering(), plan.concurrency(), plan.handling());
@@ -190,7 +194,7 @@ public final class WalletExample implements Example {
     }
 
     private static void produce(KafkaConnection kafka, WalletPlan plan, List<WalletEvent> events,
-                                WalletMember.Watch watch, PrintStream out) {
+                                WalletMember.Watchers watch, PrintStream out) {
         String topic = plan.topic();
         boolean keyed = plan.keyed();
         ProducerOptions.Builder builder = ProducerOptions.builder(kafka.bootstrapServers()).security(kafka.security())

@@ -14,11 +14,11 @@ import java.util.List;
 final class WalletGroup implements AutoCloseable {
 
     private final WalletMember.Settings settings;
-    private final WalletMember.Watch watch;
+    private final WalletMember.Watchers watch;
     private final List<WalletMember> members = new ArrayList<>();
     private WalletMemberProcess child;
 
-    private WalletGroup(WalletMember.Settings settings, WalletMember.Watch watch) {
+    private WalletGroup(WalletMember.Settings settings, WalletMember.Watchers watch) {
         this.settings = settings;
         this.watch = watch;
     }
@@ -27,7 +27,7 @@ final class WalletGroup implements AutoCloseable {
      * Starts {@code consumers} members; with {@code crash} the first in a JVM of its own, which joins first so
      * that it surely owns partitions when the events arrive. The members in this JVM are watched by {@code watch}.
      */
-    static WalletGroup start(WalletMember.Settings settings, WalletMember.Watch watch, int consumers, boolean crash,
+    static WalletGroup start(WalletMember.Settings settings, WalletMember.Watchers watch, int consumers, boolean crash,
                              Duration deadline) throws IOException, InterruptedException, SQLException {
         WalletGroup group = new WalletGroup(settings, watch);
         try {

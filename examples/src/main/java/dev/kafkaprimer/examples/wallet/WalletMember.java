@@ -15,7 +15,8 @@ import dev.kafkaprimer.core.consumer.ConsumerOptions;
 import dev.kafkaprimer.core.consumer.Ordering;
 import dev.kafkaprimer.core.consumer.RetryPolicy;
 import dev.kafkaprimer.examples.cli.LoopThread;
-import dev.kafkaprimer.examples.cli.MetricsEndpoint;
+import dev.kafkaprimer.examples.watch.LiveView;
+import dev.kafkaprimer.examples.watch.MetricsEndpoint;
 import dev.kafkaprimer.micrometer.ObservedHandlers;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
@@ -48,11 +49,11 @@ final class WalletMember implements AutoCloseable {
     }
 
     /**
-     * What watches a member in the parent JVM: its meters (when {@code --metrics-port} is given) and the tracer its
-     * handler observes with. A member in a JVM of its own has neither ({@link #NONE}).
+     * What watches a member in the parent JVM: its meters ({@code --metrics-port}), the live view ({@code --web})
+     * and the tracer its handler observes with. A member in a JVM of its own has none of them ({@link #NONE}).
      */
-    record Watch(MetricsEndpoint metrics, ObservationRegistry observations) {
-        static final Watch NONE = new Watch(null, ObservationRegistry.NOOP);
+    record Watchers(MetricsEndpoint metrics, LiveView web, ObservationRegistry observations) {
+        static final Watchers NONE = new Watchers(null, null, ObservationRegistry.NOOP);
     }
 
     /** The wallet's settings for every member, in the parent and in a child JVM alike. */
@@ -76,7 +77,7 @@ final class WalletMember implements AutoCloseable {
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong batchedEvents = new AtomicLong();
 
-    private WalletMember(String name, Settings settings, Watch watch) throws SQLException {
+    private WalletMember(String name, Settings settings, Watchers watch) throws SQLException {
         this.name = name;
         this.stores = openStores(settings.db(), settings.concurrency());
         // A batch's events each carry their own trace context: batches are not traced (see HandlerInterceptor).
@@ -93,8 +94,13 @@ final class WalletMember implements AutoCloseable {
                 // A member that dies (--crash-consumer) is noticed after this long, then its partitions move.
                 .property(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 6_000)
                 .property(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1_000);
+        // The group coordinator (and the live view, which asks it who owns what) knows members by client id.
+        options.property(ConsumerConfig.CLIENT_ID_CONFIG, name);
         if (watch.metrics() != null) {
             watch.metrics().measure(options, name);
+        }
+        if (watch.web() != null) {
+            watch.web().listenTo(options, name);
         }
         if (observations != ObservationRegistry.NOOP) {
             // Each handler call a span whose parent is the trace context in the event's headers.
@@ -107,7 +113,7 @@ final class WalletMember implements AutoCloseable {
     }
 
     /** Creates the member and starts its loop thread. */
-    static WalletMember start(String name, Settings settings, Watch watch) throws SQLException {
+    static WalletMember start(String name, Settings settings, Watchers watch) throws SQLException {
         WalletMember member = new WalletMember(name, settings, watch);
         member.running = LoopThread.start(name, member.loop);
         return member;

@@ -88,7 +88,7 @@ final class WalletMemberProcess {
         WalletMember.Settings settings = new WalletMember.Settings(args[0], ClientSecurity.fromProperties(security),
                 args[1], args[2], args[3], URI.create(args[4]), Ordering.valueOf(args[5]), Integer.parseInt(args[6]),
                 WalletMember.Handling.valueOf(args[7]));
-        WalletMember member = WalletMember.start("wallet-child", settings, WalletMember.Watch.NONE);
+        WalletMember member = WalletMember.start("wallet-child", settings, WalletMember.Watchers.NONE);
         long reported = 0;
         boolean assignedReported = false;
         while (member.failure() == null) {

@@ -3,27 +3,21 @@ package dev.kafkaprimer.examples.wallet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.kafkaprimer.examples.BackgroundRun;
 import dev.kafkaprimer.examples.PrimerRun;
 import dev.kafkaprimer.examples.PrometheusText;
-import dev.kafkaprimer.examples.cli.Primer;
 import dev.kafkaprimer.testkit.Await;
 import dev.kafkaprimer.testkit.KafkaCluster;
 import dev.kafkaprimer.testkit.TestTopics;
@@ -51,20 +45,16 @@ class WalletWatchTest {
     void shouldServeTheHandledCountAndLagZeroWhileItRunsAndPrintOneTraceEndToEnd(KafkaCluster kafka,
                                                                                TestTopics topics) throws Exception {
         // Given: a wallet run with a metrics endpoint on any free port, held 5 s once everything is consumed
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> Primer.run(new String[] {"wallet",
-                "--bootstrap-server", kafka.bootstrapServers(), "--topic", topics.next(),
-                "--db", TestDatabases.sqlite(dir), "--events", "1500", "--users", "30",
-                "--metrics-port", "0", "--metrics-hold", "5"}, Map.of(),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)));
+        BackgroundRun run = BackgroundRun.start("wallet", "--bootstrap-server", kafka.bootstrapServers(),
+                "--topic", topics.next(), "--db", TestDatabases.sqlite(dir), "--events", "1500", "--users", "30",
+                "--metrics-port", "0", "--hold", "5");
         try {
-            URI metrics = URI.create(Await.until(TIMEOUT, "the metrics URL printed", () -> found(URL, out, 1),
-                    url -> url != null || run.isDone()));
+            URI metrics = URI.create(run.await(URL, 1, TIMEOUT));
 
             // When: scraped while it runs, until the end state shows
             PrometheusText done = Await.until(TIMEOUT, "1500 handled and every partition's lag 0 at " + metrics,
-                    () -> scrape(metrics), scrape -> scrape != null && scrape.sum("kafka_primer_records_handled_total") == 1500
+                    () -> scrape(metrics), scrape -> scrape != null
+                            && scrape.sum("kafka_primer_records_handled_total") == 1500
                             && lagSeries(scrape).size() == 6 && lagSeries(scrape).stream().allMatch(s -> s.value() == 0));
 
             // Then: the members' own meters and the clients' beside them, in one registry
@@ -74,26 +64,36 @@ class WalletWatchTest {
             assertTrue(done.sum("kafka_consumer_fetch_manager_records_consumed_total") >= 1500, done::toString);
             assertEquals(0, done.sum("kafka_primer_dead_letters_total"));
         } finally {
-            assertEquals(0, run.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS), () -> out + "\n" + err);
+            assertEquals(0, run.exitCode(TIMEOUT), run::toString);
         }
 
         // And: one trace whose ids agree from end to end
-        String text = out.toString(StandardCharsets.UTF_8);
+        String text = run.out();
         assertTrue(text.contains("wallet: OK"), text);
-        String trace = found(Pattern.compile("trace ([0-9a-f]{32}), event"), out, 1);
-        String sendSpan = found(Pattern.compile("send +span ([0-9a-f]{16})"), out, 1);
-        assertEquals(sendSpan, found(Pattern.compile("handle +span [0-9a-f]{16} .* child of the send span \\(([0-9a-f]{16})\\)"), out, 1), text);
-        String notifySpan = found(Pattern.compile("notify +span ([0-9a-f]{16})"), out, 1);
+        String trace = run.find(Pattern.compile("trace ([0-9a-f]{32}), event"), 1);
+        String sendSpan = run.find(Pattern.compile("send +span ([0-9a-f]{16})"), 1);
+        assertEquals(sendSpan, run.find(Pattern.compile(
+                "handle +span [0-9a-f]{16} .* child of the send span \\(([0-9a-f]{16})\\)"), 1), text);
+        String notifySpan = run.find(Pattern.compile("notify +span ([0-9a-f]{16})"), 1);
         assertTrue(text.contains("the notifier received traceparent 00-" + trace + "-" + notifySpan + "-"), text);
     }
 
     @Test
-    void shouldRefuseAHoldWithoutAPortNamingBoth(KafkaCluster kafka) {
+    void shouldRefuseAHoldWithNothingToWatchNamingTheOptions(KafkaCluster kafka) {
         PrimerRun run = PrimerRun.of(Map.of(), "wallet", "--bootstrap-server", kafka.bootstrapServers(),
-                "--metrics-hold", "30");
+                "--hold", "30");
 
         assertEquals(2, run.exitCode(), run::toString);
-        assertTrue(run.err().contains("--metrics-hold 30 needs --metrics-port"), run::toString);
+        assertTrue(run.err().contains("--hold 30 needs --metrics-port or --web"), run::toString);
+    }
+
+    @Test
+    void shouldRefuseAWebPortThatIsNotANumberNamingIt(KafkaCluster kafka) {
+        PrimerRun run = PrimerRun.of(Map.of(), "wallet", "--bootstrap-server", kafka.bootstrapServers(),
+                "--web", "eighty");
+
+        assertEquals(2, run.exitCode(), run::toString);
+        assertTrue(run.err().contains("--web must be a whole number, was 'eighty'"), run::toString);
     }
 
     @Test
@@ -128,10 +128,5 @@ class WalletWatchTest {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-    }
-
-    private static String found(Pattern pattern, ByteArrayOutputStream out, int group) {
-        Matcher matcher = pattern.matcher(out.toString(StandardCharsets.UTF_8));
-        return matcher.find() ? matcher.group(group) : null;
     }
 }

@@ -1,4 +1,4 @@
-package dev.kafkaprimer.examples.cli;
+package dev.kafkaprimer.examples.watch;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -8,7 +8,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -20,6 +19,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import dev.kafkaprimer.core.consumer.ConsumerOptions;
+import dev.kafkaprimer.examples.cli.ExampleFailedException;
+import dev.kafkaprimer.examples.cli.ParsedOptions;
 import dev.kafkaprimer.core.producer.ProducerOptions;
 import dev.kafkaprimer.micrometer.LoopMetrics;
 import dev.kafkaprimer.micrometer.SendMetrics;
@@ -28,11 +29,9 @@ import dev.kafkaprimer.micrometer.SendMetrics;
  * A Prometheus scrape endpoint for one example run: {@value #PORT} {@code P} serves
  * {@code http://127.0.0.1:P/metrics} in Prometheus' text format, from a Micrometer {@link PrometheusMeterRegistry}
  * that the example's loops ({@link LoopMetrics}) and producers ({@link SendMetrics}) report to. Without the option
- * it is switched off: {@link #measure} adds nothing and {@link #hold} returns at once.
- *
- * <p>{@value #HOLD} {@code S} keeps the example's clients and the endpoint up for {@code S} seconds once its work
- * is done, so a scraper sees the end state (Prometheus scrapes every 15 s unless told otherwise; a short run can
- * end between two scrapes). Only the loopback address is served: the endpoint is for this machine.
+ * it is switched off: {@link #measure} adds nothing. Only the loopback address is served: the endpoint is for
+ * this machine. {@link Watch} declares the option and holds the run open at its end ({@code --hold}), so that a
+ * scraper sees the end state.
  *
  * <p>Lifecycle: {@link #start} binds and serves on a thread of its own; {@link #close} stops at once. Thread-safe.
  */
@@ -40,43 +39,17 @@ public final class MetricsEndpoint implements AutoCloseable {
 
     /** Serve the metrics on this port; 0 takes any free one. */
     public static final String PORT = "--metrics-port";
-    /** Keep serving this many seconds after the work is done. */
-    public static final String HOLD = "--metrics-hold";
     /** The text format Prometheus reads, version 0.0.4. */
     private static final String TEXT_FORMAT = "text/plain; version=0.0.4; charset=utf-8";
 
     private final PrometheusMeterRegistry registry;
     private final HttpServer server;
     private final ExecutorService thread;
-    private final Duration hold;
 
-    private MetricsEndpoint(PrometheusMeterRegistry registry, HttpServer server, ExecutorService thread,
-                            Duration hold) {
+    private MetricsEndpoint(PrometheusMeterRegistry registry, HttpServer server, ExecutorService thread) {
         this.registry = registry;
         this.server = server;
         this.thread = thread;
-        this.hold = hold;
-    }
-
-    /** Adds {@value #PORT} and {@value #HOLD} to an example's options. */
-    public static ExampleOptions declare(ExampleOptions options) {
-        return options
-                .integer(PORT, "P", null, 0, 65_535,
-                        "serve Prometheus metrics at http://127.0.0.1:P/metrics while it runs (0: any free port)")
-                .integer(HOLD, "SECONDS", "0", 0, 3_600,
-                        "with " + PORT + ": keep running and serving this long once the work is done");
-    }
-
-    /**
-     * Refuses {@value #HOLD} without {@value #PORT}: holding with nothing to scrape would only be a wait.
-     *
-     * @throws UsageException naming both options
-     */
-    public static void checkOptions(ParsedOptions args) {
-        if (args.value(PORT).isEmpty() && args.integer(HOLD) > 0) {
-            throw new UsageException(HOLD + " " + args.integer(HOLD) + " needs " + PORT + " (there is nothing to "
-                    + "scrape without it)");
-        }
     }
 
     /**
@@ -84,9 +57,9 @@ public final class MetricsEndpoint implements AutoCloseable {
      *
      * @throws ExampleFailedException if the port cannot be bound (in use, or not allowed), naming it
      */
-    public static MetricsEndpoint start(ParsedOptions args, PrintStream out) throws IOException {
+    static MetricsEndpoint start(ParsedOptions args, PrintStream out) throws IOException {
         if (args.value(PORT).isEmpty()) {
-            return new MetricsEndpoint(null, null, null, Duration.ZERO);
+            return new MetricsEndpoint(null, null, null);
         }
         int port = args.integer(PORT);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -103,8 +76,7 @@ public final class MetricsEndpoint implements AutoCloseable {
             serving.setDaemon(true);
             return serving;
         });
-        MetricsEndpoint endpoint = new MetricsEndpoint(registry, server, thread,
-                Duration.ofSeconds(args.integer(HOLD)));
+        MetricsEndpoint endpoint = new MetricsEndpoint(registry, server, thread);
         server.createContext("/metrics", endpoint::scrape);
         server.setExecutor(thread);
         server.start();
@@ -138,16 +110,6 @@ public final class MetricsEndpoint implements AutoCloseable {
     /** Gives a producer's options a {@link SendMetrics}, when enabled. */
     public ProducerOptions.Builder measure(ProducerOptions.Builder options) {
         return enabled() ? options.listener(new SendMetrics(registry)) : options;
-    }
-
-    /** With {@value #HOLD}: says so and waits that long, the endpoint serving; otherwise returns at once. */
-    public void hold(PrintStream out) throws InterruptedException {
-        if (!enabled() || hold.isZero()) {
-            return;
-        }
-        out.println("   Holding for " + hold.toSeconds() + " s (" + HOLD + ") so a scraper sees the end state at "
-                + uri() + ".");
-        Thread.sleep(hold.toMillis());  // the wait the user asked for, bounded by the option's maximum
     }
 
     private void scrape(HttpExchange exchange) throws IOException {
