@@ -147,7 +147,15 @@ final class RetentionDemo {
         }
         out.println("   After " + (System.nanoTime() - began) / 1_000_000 + " ms the log start offset moved from 0"
                 + " to " + start.get() + " (Admin listOffsets, OffsetSpec.earliest()).");
-        Optional<List<SegmentFile>> after = log.segments();
+        // The broker moves the log start first and renames the deleted segments' files just after: wait for
+        // the files too, or a busy machine lists segments that are already gone.
+        long logStart = start.get();
+        Optional<List<SegmentFile>> after = before.isEmpty() ? Optional.empty() : WaitFor.until(deadline,
+                () -> log.segments().orElseThrow(),
+                files -> files.stream().noneMatch(file -> file.baseOffset() < logStart && !isLast(file, files)));
+        if (before.isPresent() && after.isEmpty()) {
+            after = log.segments();  // not gone within the deadline: show the files as they are
+        }
         if (after.isPresent()) {
             List<Long> kept = after.get().stream().map(SegmentFile::baseOffset).toList();
             List<String> deleted = before.get().stream().filter(s -> !kept.contains(s.baseOffset()))
@@ -159,6 +167,11 @@ final class RetentionDemo {
                     + " also holds new ones: retention deletes whole segments only.");
         }
         return true;
+    }
+
+    /** The last segment may start below the log start and hold it: it is never deleted while it is active. */
+    private static boolean isLast(SegmentFile file, List<SegmentFile> files) {
+        return files.get(files.size() - 1).equals(file);
     }
 
     private void readFromOffsetZero() throws Exception {

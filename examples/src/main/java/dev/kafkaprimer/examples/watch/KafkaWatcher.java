@@ -61,22 +61,42 @@ final class KafkaWatcher implements AutoCloseable {
     }
 
     private void lookSafely() {
+        String when = LocalTime.now().truncatedTo(ChronoUnit.SECONDS).toString();
         try {
-            look();
-            state.status("read from Kafka at " + LocalTime.now().truncatedTo(ChronoUnit.SECONDS));
+            // Separately: a user allowed to read topics but not to describe the cluster still sees the partitions.
+            String clusterProblem = tryLook(this::lookAtCluster);
+            String topicProblem = tryLook(this::look);
+            String problem = topicProblem != null ? topicProblem : clusterProblem;
+            state.status(problem == null ? "read from Kafka at " + when
+                    : "could not read from Kafka at " + when + ": " + problem);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    @FunctionalInterface
+    private interface Look {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs one look; returns null, or what went wrong in a few words. A stopped broker or a topic being recreated
+     * only fails this look: the next may succeed, and the page says why this one did not.
+     */
+    private static String tryLook(Look look) throws InterruptedException {
+        try {
+            look.run();
+            return null;
+        } catch (InterruptedException e) {
+            throw e;
         } catch (Exception e) {
-            // A stopped broker or a topic being recreated: the next look may succeed; the page says why not.
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            state.status("could not read from Kafka at " + LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + ": "
-                    + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
             LOG.debug("Live view: a look failed", e);
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
         }
     }
 
     private void look() throws Exception {
-        lookAtCluster();
         String topic = state.topic();
         List<String> topics = topic != null ? List.of(topic) : new ArrayList<>(admin.listTopics().names()
                 .get(LOOK_DEADLINE_MS, TimeUnit.MILLISECONDS));
