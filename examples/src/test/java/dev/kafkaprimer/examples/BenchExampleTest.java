@@ -22,7 +22,8 @@ class BenchExampleTest {
 
     private static final List<String> KEYS = List.of("producer_ratio", "producer_ratio_with_listener", "producer_future_ratio",
             "consumer_ratio", "consumer_ratio_with_listener", "latency_p99_ratio",
-            "startup_ms_1", "startup_ms_3", "hello_ms", "wallet_events_per_s", "key_parallel_speedup",
+            "startup_ms_1", "startup_ms_3", "hello_ms", "wallet_events_per_s", "wallet_best_events_per_s",
+            "notifier_calls_per_s", "key_parallel_speedup",
             "key_parallel_commit_lag_ms", "key_parallel_noop_ratio", "transactional_ratio", "share_ratio",
             "share_loop_ratio");
 

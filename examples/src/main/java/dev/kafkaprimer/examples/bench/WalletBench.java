@@ -22,9 +22,16 @@ final class WalletBench {
     private WalletBench() {
     }
 
-    /** Runs the wallet with {@code events} events; its events per second. */
+    /** Runs the wallet with {@code events} events and its default flags; its events per second. */
     static double eventsPerSecond(String bootstrapServers, java.util.Optional<String> commandConfig,
                                   BenchTopics topics, int events, PrintStream out)
+            throws Exception {
+        return eventsPerSecond(bootstrapServers, commandConfig, topics, events, List.of(), out);
+    }
+
+    /** Runs the wallet with {@code events} events and {@code flags} besides; its events per second. */
+    static double eventsPerSecond(String bootstrapServers, java.util.Optional<String> commandConfig,
+                                  BenchTopics topics, int events, List<String> flags, PrintStream out)
             throws Exception {
         Path dir = Files.createTempDirectory("kafka-primer-bench-wallet-");
         String topic = topics.prefix() + "wallet";
@@ -35,6 +42,7 @@ final class WalletBench {
                     "--bootstrap-server", bootstrapServers, "--events", Integer.toString(events),
                     "--topic", topic, "--db", dir.resolve("wallet.db").toString(),
                     "--timeout", Integer.toString(timeoutSeconds)));
+            args.addAll(flags);
             // The same security settings as this run (environment variables reach the child by themselves).
             commandConfig.ifPresent(file -> args.addAll(List.of("--command-config", file)));
             ChildJvm.Result run = ChildJvm.primer(Duration.ofSeconds(timeoutSeconds + 60), args);
