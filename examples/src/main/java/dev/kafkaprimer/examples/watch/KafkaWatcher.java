@@ -48,11 +48,8 @@ final class KafkaWatcher implements AutoCloseable {
     private final LiveState state;
     /** The consumer group's epoch read with its owners, for the timeline; null for a classic group. */
     private String generation;
-    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread looking = new Thread(runnable, "live-view-watcher");
-        looking.setDaemon(true);
-        return looking;
-    });
+    private final ScheduledExecutorService thread =
+            Executors.newSingleThreadScheduledExecutor(LoopbackServers.daemon("live-view-watcher"));
 
     KafkaWatcher(Map<String, Object> adminProperties, LiveState state) {
         this.admin = Admin.create(adminProperties);

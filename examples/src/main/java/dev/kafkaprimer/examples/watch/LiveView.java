@@ -5,9 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.BindException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -25,7 +22,6 @@ import com.sun.net.httpserver.HttpServer;
 
 import dev.kafkaprimer.core.consumer.ConsumerOptions;
 import dev.kafkaprimer.core.json.Json;
-import dev.kafkaprimer.examples.cli.ExampleFailedException;
 import dev.kafkaprimer.examples.cli.KafkaConnection;
 import dev.kafkaprimer.examples.cli.ParsedOptions;
 
@@ -77,22 +73,16 @@ public final class LiveView implements AutoCloseable {
      * Starts serving when {@value #OPTION} was given, and prints the address; otherwise a switched-off view.
      *
      * @param example the example's name, the page's title
-     * @throws ExampleFailedException if the port cannot be served, naming it
+     * @throws dev.kafkaprimer.examples.cli.ExampleFailedException if the port cannot be served, naming it
      */
     static LiveView start(String example, ParsedOptions args, PrintStream out) throws IOException {
         if (args.value(OPTION).isEmpty()) {
             return new LiveView(null, null, null, null);
         }
         int port = Integer.parseInt(args.string(OPTION).trim());
-        HttpServer server;
-        try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
-        } catch (BindException e) {
-            throw new ExampleFailedException(OPTION + " " + port + ": cannot serve the live view there ("
-                    + e.getMessage() + "); choose another port, or 0 for any free one");
-        }
-        ExecutorService serving = Executors.newCachedThreadPool(daemon("live-view-http"));
-        ScheduledExecutorService sending = Executors.newSingleThreadScheduledExecutor(daemon("live-view-sender"));
+        HttpServer server = LoopbackServers.bind(OPTION, port, "the live view");
+        ExecutorService serving = Executors.newCachedThreadPool(LoopbackServers.daemon("live-view-http"));
+        ScheduledExecutorService sending = Executors.newSingleThreadScheduledExecutor(LoopbackServers.daemon("live-view-sender"));
         LiveView view = new LiveView(new LiveState(example), server, serving, sending);
         server.createContext("/", view::page);
         server.createContext("/events", view::events);
@@ -101,14 +91,6 @@ public final class LiveView implements AutoCloseable {
         sending.scheduleWithFixedDelay(view::send, SEND_PERIOD_MS, SEND_PERIOD_MS, TimeUnit.MILLISECONDS);
         out.println("Live view: " + view.uri() + " (open it in a browser; it updates as the run goes)");
         return view;
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        return runnable -> {
-            Thread thread = new Thread(runnable, name);
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 
     /** Whether {@value #OPTION} was given. */

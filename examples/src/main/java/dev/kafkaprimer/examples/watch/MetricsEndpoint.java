@@ -3,9 +3,6 @@ package dev.kafkaprimer.examples.watch;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.BindException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
@@ -19,7 +16,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import dev.kafkaprimer.core.consumer.ConsumerOptions;
-import dev.kafkaprimer.examples.cli.ExampleFailedException;
 import dev.kafkaprimer.examples.cli.ParsedOptions;
 import dev.kafkaprimer.core.producer.ProducerOptions;
 import dev.kafkaprimer.micrometer.LoopMetrics;
@@ -55,27 +51,16 @@ public final class MetricsEndpoint implements AutoCloseable {
     /**
      * Starts serving when {@value #PORT} was given, and prints where; otherwise returns a switched-off endpoint.
      *
-     * @throws ExampleFailedException if the port cannot be bound (in use, or not allowed), naming it
+     * @throws dev.kafkaprimer.examples.cli.ExampleFailedException if the port cannot be bound (in use, or not allowed), naming it
      */
     static MetricsEndpoint start(ParsedOptions args, PrintStream out) throws IOException {
         if (args.value(PORT).isEmpty()) {
             return new MetricsEndpoint(null, null, null);
         }
         int port = args.integer(PORT);
+        HttpServer server = LoopbackServers.bind(PORT, port, "metrics");
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        HttpServer server;
-        try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
-        } catch (BindException e) {
-            registry.close();
-            throw new ExampleFailedException(PORT + " " + port + ": cannot serve metrics there (" + e.getMessage()
-                    + "); choose another port, or 0 for any free one");
-        }
-        ExecutorService thread = Executors.newSingleThreadExecutor(runnable -> {
-            Thread serving = new Thread(runnable, "metrics-endpoint");
-            serving.setDaemon(true);
-            return serving;
-        });
+        ExecutorService thread = Executors.newSingleThreadExecutor(LoopbackServers.daemon("metrics-endpoint"));
         MetricsEndpoint endpoint = new MetricsEndpoint(registry, server, thread);
         server.createContext("/metrics", endpoint::scrape);
         server.setExecutor(thread);
