@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.sql.SQLException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -16,6 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The wallet's "third party": a small local HTTP service standing for a payment notifier, on a loopback port.
@@ -29,6 +32,7 @@ import com.sun.net.httpserver.HttpServer;
  */
 final class PaymentNotifier implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(PaymentNotifier.class);
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
     /** W3C trace context, sent by a traced client. */
     static final String TRACEPARENT = "traceparent";
@@ -41,17 +45,21 @@ final class PaymentNotifier implements AutoCloseable {
     private final ExecutorService threads;
     private final double failureRate;
     private final Random random;
+    /** Where accepted keys are also recorded for other processes' notifiers, or null; guarded by itself. */
+    private final WalletStore shared;
     private final Set<String> accepted = ConcurrentHashMap.newKeySet();
     private final AtomicLong calls = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     /** By trace id; only sampled traces are kept (a few), so this stays small in a run of millions. */
     private final Map<String, ReceivedTrace> sampledTraces = new ConcurrentHashMap<>();
 
-    private PaymentNotifier(HttpServer server, ExecutorService threads, double failureRate, long seed) {
+    private PaymentNotifier(HttpServer server, ExecutorService threads, double failureRate, long seed,
+                            WalletStore shared) {
         this.server = server;
         this.threads = threads;
         this.failureRate = failureRate;
         this.random = new Random(seed);
+        this.shared = shared;
     }
 
     /**
@@ -60,12 +68,24 @@ final class PaymentNotifier implements AutoCloseable {
      * @throws IllegalArgumentException if {@code failureRate} is not within 0..1
      */
     static PaymentNotifier start(double failureRate, long seed) throws IOException {
+        return start(failureRate, seed, null);
+    }
+
+    /**
+     * Starts the service on a free loopback port; each key it accepts is also recorded in {@code shared}'s table
+     * {@code wallet_notified}, where the notifiers of other processes find it (several {@code --role consume}
+     * processes each run one, and together they must act as one third party). A key that cannot be recorded
+     * fails the call with HTTP 500, so the client retries it.
+     *
+     * @param shared the store to record in (the notifier closes it), or null to keep keys in memory only
+     */
+    static PaymentNotifier start(double failureRate, long seed, WalletStore shared) throws IOException {
         if (!(failureRate >= 0 && failureRate <= 1)) {
             throw new IllegalArgumentException("notify failure rate must be between 0 and 1, was " + failureRate);
         }
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         ExecutorService threads = Executors.newFixedThreadPool(4);
-        PaymentNotifier notifier = new PaymentNotifier(server, threads, failureRate, seed);
+        PaymentNotifier notifier = new PaymentNotifier(server, threads, failureRate, seed, shared);
         server.createContext("/notify", notifier::handle);
         server.setExecutor(threads);
         server.start();
@@ -116,10 +136,29 @@ final class PaymentNotifier implements AutoCloseable {
                 exchange.sendResponseHeaders(503, -1);
                 return;
             }
-            accepted.add(key);
+            if (!record(key)) {
+                exchange.sendResponseHeaders(500, -1);
+                return;
+            }
             keepIfSampled(key, exchange.getRequestHeaders().getFirst(TRACEPARENT));
             exchange.sendResponseHeaders(204, -1);
         }
+    }
+
+    /** Remembers an accepted key; false if the shared record could not be written (the call fails then). */
+    private boolean record(String key) {
+        if (shared != null) {
+            synchronized (shared) {
+                try {
+                    shared.recordNotified(key);
+                } catch (SQLException e) {
+                    LOG.warn("notifier: could not record accepted key {}, failing the call: {}", key, e.toString());
+                    return false;
+                }
+            }
+        }
+        accepted.add(key);
+        return true;
     }
 
     /** {@code 00-<trace id>-<parent span id>-<flags>}: bit 1 of the flags says the trace is recorded. */
@@ -132,8 +171,13 @@ final class PaymentNotifier implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public void close() throws SQLException {
         server.stop(1);
         threads.shutdownNow();
+        if (shared != null) {
+            synchronized (shared) {
+                shared.close();
+            }
+        }
     }
 }

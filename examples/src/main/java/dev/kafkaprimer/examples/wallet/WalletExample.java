@@ -2,33 +2,18 @@ package dev.kafkaprimer.examples.wallet;
 
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
-import dev.kafkaprimer.core.admin.PartitionLag;
 import dev.kafkaprimer.core.admin.TopicAdmin;
 import dev.kafkaprimer.core.consumer.Ordering;
-import dev.kafkaprimer.core.producer.JsonProducer;
-import dev.kafkaprimer.core.producer.ProducerOptions;
-import dev.kafkaprimer.core.producer.SendResult;
 import dev.kafkaprimer.examples.cli.Example;
-import dev.kafkaprimer.examples.cli.ExampleFailedException;
 import dev.kafkaprimer.examples.cli.ExampleOptions;
 import dev.kafkaprimer.examples.cli.FreshTopic;
 import dev.kafkaprimer.examples.cli.KafkaConnection;
 import dev.kafkaprimer.examples.cli.ParsedOptions;
+import dev.kafkaprimer.examples.cli.UsageException;
 import dev.kafkaprimer.examples.watch.Watch;
-import dev.kafkaprimer.micrometer.ObservedSends;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The learner's note's own example: users' balance CHARGE and DEDUCT events. One user's events share a key,
@@ -70,13 +55,18 @@ public final class WalletExample implements Example {
                 .integer("--seed", "N", "1", Integer.MIN_VALUE, Integer.MAX_VALUE,
                         "random seed: the same seed makes the same events")
                 .integer("--partitions", "N", "6", 1, 1_000, "partitions of the topic")
-                .integer("--consumers", "N", "3", 1, 64, "members of the consumer group")
+                .choice("--role", "all", "all: the whole run in this process; or one part of a run spread over"
+                        + " processes and machines (needs --bootstrap-server): produce, consume (any number), check",
+                        "all", "produce", "consume", "check")
+                .integer("--consumers", "N", null, 1, 64,
+                        "members of the consumer group in this process (default 3; 1 with --role consume)")
                 .integer("--concurrency", "N", "1", 1, 64, "events each member handles at once, on worker threads")
                 .choice("--ordering", "partition",
                         "what stays in order: one user's events (key), or a whole partition's", "key", "partition")
                 .flag("--batch", "hand each member a partition's events of one poll at once, applied in one"
                         + " database transaction (needs --ordering partition and --concurrency 1)")
-                .topic("--topic", "wallet-events", "the topic (recreated for each run)", DEAD_LETTER_SUFFIX)
+                .topic("--topic", "wallet-events", "the topic (recreated for each run)", DEAD_LETTER_SUFFIX,
+                        WalletManifest.SUFFIX)
                 .value("--db", "FILE|URL", "wallet.db", "SQLite file, or jdbc:postgresql://host:port/db?user=…",
                         WalletDatabase::checkName)
                 .flag("--keep-db", "keep the database's rows from earlier runs")
@@ -84,6 +74,8 @@ public final class WalletExample implements Example {
                 .flag("--crash-consumer", "kill one consumer JVM with SIGKILL mid-run")
                 .flag("--no-key", "send events without a key, to see what keys are for")
                 .integer("--malformed", "N", "0", 0, 1_000, "also write N records that are not JSON (they go to the DLT)")
+                .integer("--idle-exit", "SECONDS", null, 1, 86_400,
+                        "with --role consume: exit after this long without an event once the group's lag is 0")
                 .timeout("300", 1, 86_400, "give up if the group has not consumed everything by then"));
     }
 
@@ -98,6 +90,14 @@ public final class WalletExample implements Example {
     @Override
     public int run(ParsedOptions args, KafkaConnection kafka, PrintStream printed) throws Exception {
         WalletPlan plan = WalletPlan.from(args);
+        if (plan.role() != WalletPlan.Role.ALL) {
+            if (kafka.embedded().isPresent()) {
+                throw new UsageException("--role " + args.choice("--role") + " is one part of a run spread over"
+                        + " processes, which must all reach the same cluster: give --bootstrap-server HOST:PORT or set "
+                        + KafkaConnection.ENV + " (an embedded broker would end with this process)");
+            }
+            return WalletRoles.run(plan, args, kafka, printed);
+        }
         List<WalletEvent> generated = EventGenerator.generate(plan.users(), plan.events(), plan.seed());
         try (Watch watch = Watch.start(name(), args, printed);
              WalletTracing tracing = new WalletTracing();
@@ -116,12 +116,14 @@ public final class WalletExample implements Example {
             try (WalletGroup group = startGroup(plan, kafka, groupId, notifier, watchers, out)) {
                 // stage 3: produce
                 long started = System.nanoTime();
-                produce(kafka, plan, generated, watchers, out);
-                injectMalformed(kafka.clientProperties(), plan.topic(), plan.malformed(), out);
+                EventWriter.produce(kafka, plan, generated, watchers, "3. ", out);
+                EventWriter.injectMalformed(kafka.clientProperties(), plan.topic(), plan.malformed(), out);
                 // stage 4: the crash
                 crashOneMember(plan, group, out);
                 // stage 5: wait for the group to catch up
-                awaitAllConsumed(topics, store, groupId, plan.events(), group.members(), plan.timeout(), started, out);
+                out.println("5. Consuming (progress every second):");
+                GroupProgress.awaitAllConsumed(topics, store, groupId, plan.events(), group.members(), plan.timeout(),
+                        started, out);
                 double seconds = (System.nanoTime() - started) / 1e9;
                 watch.hold(out);
                 // stage 6: the end check
@@ -178,10 +180,9 @@ public final class WalletExample implements Example {
     private static int endCheck(WalletPlan plan, Ledger ledger, WalletStore store, TopicAdmin topics,
                                 PaymentNotifier notifier, WalletTracing tracing, WalletGroup group, double seconds,
                                 PrintStream out) throws Exception {
-        long redelivered = group.members().stream().mapToLong(WalletMember::redelivered).sum();
         WalletReport report = new WalletReport(plan.keyed(), plan.users(), plan.events(), ledger, store.balances(),
-                store.outcomeCounts(), store.outOfOrderByUser(), redelivered, notifier.acceptedCount(),
-                deadLettered(topics, plan.topic() + DEAD_LETTER_SUFFIX), seconds);
+                store.outcomeCounts(), store.outOfOrderByUser(), store.redeliveries(), notifier.acceptedCount(),
+                GroupProgress.deadLettered(topics, plan.topic() + DEAD_LETTER_SUFFIX), seconds);
         out.println("6. End check: the database against a ledger computed from the produced events in seq "
                 + "order. Notifier: " + notifier.calls() + " calls, " + notifier.failedCalls()
                 + " failed on purpose and were retried.");
@@ -191,114 +192,6 @@ public final class WalletExample implements Example {
             tracing.printOneTrace(plan.topic(), notifier, out);
         }
         return report.print(out);
-    }
-
-    private static void produce(KafkaConnection kafka, WalletPlan plan, List<WalletEvent> events,
-                                WalletMember.Watchers watch, PrintStream out) {
-        String topic = plan.topic();
-        boolean keyed = plan.keyed();
-        ProducerOptions.Builder builder = ProducerOptions.builder(kafka.bootstrapServers()).security(kafka.security())
-                .linger(Duration.ofMillis(5)).maxBlock(SETUP_DEADLINE);
-        watch.metrics().measure(builder);
-        if (!plan.inBatches()) {
-            // Each event starts a trace; its context goes in the record's traceparent header.
-            builder.interceptor(new ObservedSends(watch.observations()));
-        }
-        ProducerOptions options = builder.build();
-        Map<Integer, Set<String>> usersByPartition = new TreeMap<>();
-        Map<Integer, Integer> eventsByPartition = new TreeMap<>();
-        long began = System.nanoTime();
-        try (JsonProducer<String, WalletEvent> producer = JsonProducer.create(options)) {
-            List<CompletableFuture<SendResult>> sends = new ArrayList<>(events.size());
-            for (WalletEvent event : events) {
-                sends.add(producer.send(topic, keyed ? event.userId() : null, event));
-            }
-            for (int i = 0; i < sends.size(); i++) {
-                SendResult sent = sends.get(i).join();
-                usersByPartition.computeIfAbsent(sent.partition(), p -> new TreeSet<>()).add(events.get(i).userId());
-                eventsByPartition.merge(sent.partition(), 1, Integer::sum);
-            }
-        }
-        double seconds = (System.nanoTime() - began) / 1e9;
-        out.printf("3. Produced %d events %s in %.1f s (%.0f/s), all acknowledged; where they went:%n",
-                events.size(), keyed ? "with key = userId" : "WITHOUT keys", seconds, events.size() / seconds);
-        for (Map.Entry<Integer, Set<String>> partition : usersByPartition.entrySet()) {
-            out.println("   partition " + partition.getKey() + ": " + partition.getValue().size() + " users, "
-                    + eventsByPartition.get(partition.getKey()) + " events");
-        }
-        if (keyed) {
-            out.println("   Every user sits in exactly one partition, so one consumer applies its events in order.");
-        }
-    }
-
-    private static void injectMalformed(Map<String, Object> client, String topic, int count, PrintStream out) {
-        if (count == 0) {
-            return;
-        }
-        // A raw producer, past the JSON serializer: bytes no JSON reader accepts.
-        try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(client, new ByteArraySerializer(),
-                new ByteArraySerializer())) {
-            for (int i = 0; i < count; i++) {
-                raw.send(new ProducerRecord<>(topic, ("{\"eventId\": broken " + i).getBytes()))
-                        .get(SETUP_DEADLINE.toSeconds(), TimeUnit.SECONDS);
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException("could not write the malformed records", e);
-        }
-        out.println("   Also wrote " + count + " malformed record(s): poison pills for the dead-letter topic.");
-    }
-
-    private static void awaitAllConsumed(TopicAdmin topics, WalletStore store, String group, int events,
-                                         List<WalletMember> members, Duration timeout, long started, PrintStream out)
-            throws Exception {
-        out.println("5. Consuming (progress every second):");
-        long giveUpAt = started + timeout.toNanos();
-        long lastCount = 0;
-        long lastTick = System.nanoTime();
-        while (true) {
-            for (WalletMember member : members) {
-                if (member.failure() != null) {
-                    throw new IllegalStateException(member.name() + " stopped: " + member.failure(), member.failure());
-                }
-            }
-            long lag = totalLag(topics, group);
-            long recorded = store.recordedEvents();
-            long now = System.nanoTime();
-            if (lag == 0 && recorded >= events) {
-                out.printf("   consumed %d/%d events, lag 0: done%n", recorded, events);
-                return;
-            }
-            if (now > giveUpAt) {
-                // Running out of time is an outcome, not a crash: say how far the group got.
-                throw new ExampleFailedException("the group had not consumed every event within " + timeout.toSeconds()
-                        + " s: recorded " + recorded + " of " + events + ", lag " + (lag < 0 ? "unknown" : lag)
-                        + ". Give it longer with --timeout, or fewer --events");
-            }
-            if (now - lastTick >= 1_000_000_000L) {
-                out.printf("   consumed %d/%d events (%d/s), lag %s%n", recorded, events,
-                        (recorded - lastCount) * 1_000_000_000L / (now - lastTick), lag < 0 ? "unknown (no member yet)" : lag);
-                lastCount = recorded;
-                lastTick = now;
-            }
-            Thread.sleep(200);  // a progress tick; the deadline above bounds the whole wait
-        }
-    }
-
-    /**
-     * The group's total lag, or -1 before the group has a member. A partition without a committed offset
-     * counts from offset 0 (the topic is new): all its records are still to be read.
-     */
-    private static long totalLag(TopicAdmin topics, String group) {
-        List<PartitionLag> lags = topics.groupLag(group);
-        if (lags.isEmpty()) {
-            return -1;
-        }
-        return lags.stream().mapToLong(lag -> lag.logEndOffset() - lag.committedOffset().orElse(0)).sum();
-    }
-
-    /** Records in the dead-letter topic: the sum of its partitions' end offsets (it is new for each run). */
-    private static long deadLettered(TopicAdmin topics, String dlt) {
-        return topics.endOffsets(dlt).values().stream().mapToLong(Long::longValue).sum();
     }
 
     /**

@@ -28,10 +28,28 @@ import dev.kafkaprimer.examples.cli.UsageException;
  * @param db          the database: an SQLite file or a PostgreSQL URL
  * @param keepDb      whether rows of earlier runs are kept
  * @param timeout     how long the group has to consume everything
+ * @param role        the whole run in this process, or one part of a run spread over processes
+ * @param idleExit    with {@link Role#CONSUME}: stop after this long without an event; null: run until stopped
  */
 record WalletPlan(int users, int events, int partitions, int consumers, int concurrency, Ordering ordering,
                   WalletMember.Handling handling, int malformed, long seed, boolean keyed, boolean crash,
-                  double failureRate, String topic, String db, boolean keepDb, Duration timeout) {
+                  double failureRate, String topic, String db, boolean keepDb, Duration timeout, Role role,
+                  Duration idleExit) {
+
+    /** What one {@code ./primer wallet} process does ({@code --role}). */
+    enum Role {
+        /** Everything below in one process, with the notifier, and the end check: the lesson. */
+        ALL,
+        /** Fresh topics and database, the events, and the run's manifest; then exit. */
+        PRODUCE,
+        /** Join the run's consumer group and apply events until stopped or idle. */
+        CONSUME,
+        /** Wait until the group has consumed everything, then the end check against the topic's events. */
+        CHECK
+    }
+
+    /** Members per process unless {@code --consumers} says: a whole group in one run, one per consume process. */
+    private static final int CONSUMERS_IN_ONE_RUN = 3;
 
     /**
      * Reads the plan from options whose values their own rules checked already.
@@ -39,10 +57,22 @@ record WalletPlan(int users, int events, int partitions, int consumers, int conc
      * @throws UsageException for options that do not go together
      */
     static WalletPlan from(ParsedOptions args) {
-        int consumers = args.integer("--consumers");
+        Role role = Role.valueOf(args.choice("--role").toUpperCase(Locale.ROOT));
+        int consumers = args.value("--consumers").map(text -> args.integer("--consumers"))
+                .orElse(role == Role.CONSUME ? 1 : CONSUMERS_IN_ONE_RUN);
         boolean crash = args.flag("--crash-consumer");
+        if (crash && role != Role.ALL) {
+            throw new UsageException("--crash-consumer kills a member of a one-process run (--role all), was --role "
+                    + args.choice("--role") + "; across processes, kill a consume process yourself (kill -9 PID)");
+        }
         if (crash && consumers < 2) {
             throw new UsageException("--crash-consumer needs --consumers 2 or more, was " + consumers);
+        }
+        Duration idleExit = args.value("--idle-exit").map(text -> Duration.ofSeconds(args.integer("--idle-exit")))
+                .orElse(null);
+        if (idleExit != null && role != Role.CONSUME) {
+            throw new UsageException("--idle-exit is for --role consume (a process that otherwise runs until "
+                    + "stopped), was --role " + args.choice("--role"));
         }
         int concurrency = args.integer("--concurrency");
         Ordering ordering = args.choice("--ordering").equals("key") ? Ordering.KEY : Ordering.PARTITION;
@@ -50,7 +80,7 @@ record WalletPlan(int users, int events, int partitions, int consumers, int conc
                 consumers, concurrency, ordering, handling(args.flag("--batch"), ordering, concurrency),
                 args.integer("--malformed"), args.integer("--seed"), !args.flag("--no-key"), crash,
                 args.decimal("--notify-failure-rate"), args.string("--topic"), args.string("--db"),
-                args.flag("--keep-db"), args.timeout());
+                args.flag("--keep-db"), args.timeout(), role, idleExit);
     }
 
     /** A batch is one partition's events, handled on the loop thread: no other ordering, no worker threads. */

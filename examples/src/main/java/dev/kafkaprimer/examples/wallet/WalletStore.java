@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -17,8 +18,11 @@ import java.util.TreeMap;
  *
  * <p>Tables: {@code balances(user_id TEXT PRIMARY KEY, balance BIGINT NOT NULL)}, exactly;
  * {@code wallet_applied_events(event_id, user_id, seq, outcome)}, the ids of events already applied, which is
- * what makes a redelivered event harmless; and {@code wallet_users(user_id, last_seq, out_of_order)}, which
- * counts events applied after a later event of the same user: the order mistakes keys prevent.
+ * what makes a redelivered event harmless; {@code wallet_users(user_id, last_seq, out_of_order)}, which
+ * counts events applied after a later event of the same user: the order mistakes keys prevent;
+ * {@code wallet_redeliveries(event_id)}, one row per delivery of an event applied before; and
+ * {@code wallet_notified(event_id)}, the ids a notifier accepted, used when several processes each run one
+ * ({@code --role consume}) and must remember the idempotency keys together, as one real third party would.
  *
  * <p>{@link #apply} does everything for one event in one transaction: record the event id (or find it is
  * already there: a redelivery, skipped), read the balance, add or subtract or decline, write the balance.
@@ -32,6 +36,10 @@ import java.util.TreeMap;
  * <p>Not thread-safe: one instance (one connection) per consumer thread.
  */
 final class WalletStore implements AutoCloseable {
+
+    /** Every table of the wallet; {@link #prepare} empties them all for a fresh run. */
+    private static final List<String> TABLES = List.of("balances", "wallet_applied_events", "wallet_users",
+            "wallet_redeliveries", "wallet_notified");
 
     /** What applying one event did. */
     enum Outcome {
@@ -48,6 +56,11 @@ final class WalletStore implements AutoCloseable {
 
     private final Connection connection;
     private final boolean postgres;
+    /**
+     * The statements this connection runs, each prepared once: preparing is parsing and planning, which on
+     * SQLite costs about as much as running one of these small statements.
+     */
+    private final Map<String, PreparedStatement> prepared = new HashMap<>();
 
     private WalletStore(Connection connection, boolean postgres) {
         this.connection = connection;
@@ -89,10 +102,12 @@ final class WalletStore implements AutoCloseable {
                     + "event_id TEXT PRIMARY KEY, user_id TEXT NOT NULL, seq BIGINT NOT NULL, outcome TEXT NOT NULL)");
             statement.execute("CREATE TABLE IF NOT EXISTS wallet_users ("
                     + "user_id TEXT PRIMARY KEY, last_seq BIGINT NOT NULL, out_of_order BIGINT NOT NULL)");
+            statement.execute("CREATE TABLE IF NOT EXISTS wallet_redeliveries (event_id TEXT NOT NULL)");
+            statement.execute("CREATE TABLE IF NOT EXISTS wallet_notified (event_id TEXT PRIMARY KEY)");
             if (empty) {
-                statement.execute("DELETE FROM balances");
-                statement.execute("DELETE FROM wallet_applied_events");
-                statement.execute("DELETE FROM wallet_users");
+                for (String table : TABLES) {
+                    statement.execute("DELETE FROM " + table);
+                }
             }
         }
         connection.commit();
@@ -141,69 +156,65 @@ final class WalletStore implements AutoCloseable {
         } else {
             outcome = Outcome.DECLINED;
         }
-        try (PreparedStatement update = connection.prepareStatement(
-                "UPDATE balances SET balance = ? WHERE user_id = ?")) {
-            update.setLong(1, balance);
-            update.setString(2, event.userId());
-            update.executeUpdate();
-        }
-        try (PreparedStatement mark = connection.prepareStatement(
-                "UPDATE wallet_applied_events SET outcome = ? WHERE event_id = ?")) {
-            mark.setString(1, outcome.name());
-            mark.setString(2, event.eventId());
-            mark.executeUpdate();
-        }
+        PreparedStatement update = statement("UPDATE balances SET balance = ? WHERE user_id = ?");
+        update.setLong(1, balance);
+        update.setString(2, event.userId());
+        update.executeUpdate();
+        PreparedStatement mark = statement("UPDATE wallet_applied_events SET outcome = ? WHERE event_id = ?");
+        mark.setString(1, outcome.name());
+        mark.setString(2, event.eventId());
+        mark.executeUpdate();
         return new Result(outcome, false);
     }
 
     /** Inserts the event id; false if it was there already (a redelivery). */
     private boolean recordEventId(WalletEvent event) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(
+        PreparedStatement insert = statement(
                 "INSERT INTO wallet_applied_events (event_id, user_id, seq, outcome) VALUES (?, ?, ?, 'PENDING') "
-                        + "ON CONFLICT (event_id) DO NOTHING")) {
-            insert.setString(1, event.eventId());
-            insert.setString(2, event.userId());
-            insert.setLong(3, event.seq());
-            return insert.executeUpdate() == 1;
+                        + "ON CONFLICT (event_id) DO NOTHING");
+        insert.setString(1, event.eventId());
+        insert.setString(2, event.userId());
+        insert.setLong(3, event.seq());
+        if (insert.executeUpdate() == 1) {
+            return true;
         }
+        // Counted in the database, so the count covers every process of the group, a killed one's too.
+        PreparedStatement redelivery = statement("INSERT INTO wallet_redeliveries (event_id) VALUES (?)");
+        redelivery.setString(1, event.eventId());
+        redelivery.executeUpdate();
+        return false;
     }
 
     /** The user's balance, creating a 0 row if new; on PostgreSQL the row stays locked until commit. */
     private long lockedBalance(String userId) throws SQLException {
-        try (PreparedStatement create = connection.prepareStatement(
-                "INSERT INTO balances (user_id, balance) VALUES (?, 0) ON CONFLICT (user_id) DO NOTHING")) {
-            create.setString(1, userId);
-            create.executeUpdate();
-        }
+        PreparedStatement create = statement(
+                "INSERT INTO balances (user_id, balance) VALUES (?, 0) ON CONFLICT (user_id) DO NOTHING");
+        create.setString(1, userId);
+        create.executeUpdate();
         // SQLite's transaction holds the database's write lock since its first insert; PostgreSQL locks the row.
-        String select = "SELECT balance FROM balances WHERE user_id = ?" + (postgres ? " FOR UPDATE" : "");
-        try (PreparedStatement query = connection.prepareStatement(select)) {
-            query.setString(1, userId);
-            try (ResultSet row = query.executeQuery()) {
-                row.next();
-                return row.getLong(1);
-            }
+        PreparedStatement query = statement(
+                "SELECT balance FROM balances WHERE user_id = ?" + (postgres ? " FOR UPDATE" : ""));
+        query.setString(1, userId);
+        try (ResultSet row = query.executeQuery()) {
+            row.next();
+            return row.getLong(1);
         }
     }
 
     /** Remembers the highest seq applied for the user; an event below it was applied out of order. */
     private void trackOrder(WalletEvent event) throws SQLException {
-        try (PreparedStatement create = connection.prepareStatement(
-                "INSERT INTO wallet_users (user_id, last_seq, out_of_order) VALUES (?, 0, 0) "
-                        + "ON CONFLICT (user_id) DO NOTHING")) {
-            create.setString(1, event.userId());
-            create.executeUpdate();
-        }
-        try (PreparedStatement update = connection.prepareStatement(
-                "UPDATE wallet_users SET "
-                        + "out_of_order = out_of_order + CASE WHEN last_seq > ? THEN 1 ELSE 0 END, "
-                        + "last_seq = CASE WHEN last_seq > ? THEN last_seq ELSE ? END WHERE user_id = ?")) {
-            update.setLong(1, event.seq());
-            update.setLong(2, event.seq());
-            update.setLong(3, event.seq());
-            update.setString(4, event.userId());
-            update.executeUpdate();
-        }
+        PreparedStatement create = statement("INSERT INTO wallet_users (user_id, last_seq, out_of_order) "
+                + "VALUES (?, 0, 0) ON CONFLICT (user_id) DO NOTHING");
+        create.setString(1, event.userId());
+        create.executeUpdate();
+        PreparedStatement update = statement("UPDATE wallet_users SET "
+                + "out_of_order = out_of_order + CASE WHEN last_seq > ? THEN 1 ELSE 0 END, "
+                + "last_seq = CASE WHEN last_seq > ? THEN last_seq ELSE ? END WHERE user_id = ?");
+        update.setLong(1, event.seq());
+        update.setLong(2, event.seq());
+        update.setLong(3, event.seq());
+        update.setString(4, event.userId());
+        update.executeUpdate();
     }
 
     /** Events applied after a later event of the same user, per user (users with none are left out). */
@@ -221,13 +232,11 @@ final class WalletStore implements AutoCloseable {
     }
 
     private Outcome storedOutcome(String eventId) throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement(
-                "SELECT outcome FROM wallet_applied_events WHERE event_id = ?")) {
-            query.setString(1, eventId);
-            try (ResultSet row = query.executeQuery()) {
-                row.next();
-                return Outcome.valueOf(row.getString(1));
-            }
+        PreparedStatement query = statement("SELECT outcome FROM wallet_applied_events WHERE event_id = ?");
+        query.setString(1, eventId);
+        try (ResultSet row = query.executeQuery()) {
+            row.next();
+            return Outcome.valueOf(row.getString(1));
         }
     }
 
@@ -246,9 +255,41 @@ final class WalletStore implements AutoCloseable {
 
     /** How many distinct events have been recorded (applied or declined) so far. */
     long recordedEvents() throws SQLException {
+        return count("SELECT COUNT(*) FROM wallet_applied_events");
+    }
+
+    /** Deliveries of events that had been applied before, by any process of the group. */
+    long redeliveries() throws SQLException {
+        return count("SELECT COUNT(*) FROM wallet_redeliveries");
+    }
+
+    /**
+     * Records that the notifier accepted {@code eventId}, in a transaction of its own.
+     *
+     * @return false if it had been accepted before (the idempotency key was known)
+     */
+    boolean recordNotified(String eventId) throws SQLException {
+        try {
+            PreparedStatement insert = statement(
+                    "INSERT INTO wallet_notified (event_id) VALUES (?) ON CONFLICT (event_id) DO NOTHING");
+            insert.setString(1, eventId);
+            boolean added = insert.executeUpdate() == 1;
+            connection.commit();
+            return added;
+        } catch (SQLException | RuntimeException e) {
+            rollbackAfter(e);
+            throw e;
+        }
+    }
+
+    /** Distinct event ids recorded by {@link #recordNotified}. */
+    long notifiedCount() throws SQLException {
+        return count("SELECT COUNT(*) FROM wallet_notified");
+    }
+
+    private long count(String sql) throws SQLException {
         long count;
-        try (Statement statement = connection.createStatement();
-             ResultSet row = statement.executeQuery("SELECT COUNT(*) FROM wallet_applied_events")) {
+        try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(sql)) {
             row.next();
             count = row.getLong(1);
         }
@@ -279,6 +320,17 @@ final class WalletStore implements AutoCloseable {
         connection.commit();
     }
 
+    /** The statement for {@code sql}, prepared on first use and kept open until {@link #close}. */
+    private PreparedStatement statement(String sql) throws SQLException {
+        PreparedStatement statement = prepared.get(sql);
+        if (statement == null) {
+            statement = connection.prepareStatement(sql);
+            prepared.put(sql, statement);
+        }
+        return statement;
+    }
+
+    /** Closes the connection (and with it every statement it prepared). */
     @Override
     public void close() throws SQLException {
         connection.close();

@@ -190,7 +190,7 @@ class WalletExampleTest {
      *
      * @return the summary line's numbers, for further checks
      */
-    private static Map<String, Long> assertMatchesTheLedger(PrimerRun run, int events) {
+    static Map<String, Long> assertMatchesTheLedger(PrimerRun run, int events) {
         assertEquals(0, run.exitCode(), run::toString);
         Map<String, Long> summary = summary(run, "OK");
         assertEquals(events, summary.get("applied") + summary.get("declined"), "every event recorded once");
@@ -212,7 +212,7 @@ class WalletExampleTest {
     }
 
     /** The numbers of the summary line {@code wallet: VERDICT key=value ...}. */
-    private static Map<String, Long> summary(PrimerRun run, String verdict) {
+    static Map<String, Long> summary(PrimerRun run, String verdict) {
         Matcher line = Pattern.compile("(?m)^wallet: " + verdict + " (.*)$").matcher(run.out());
         assertTrue(line.find(), "a 'wallet: " + verdict + "' line in:\n" + run);
         Map<String, Long> numbers = new java.util.HashMap<>();
