@@ -57,6 +57,7 @@ public final class Primer {
     }
 
     public static void main(String[] args) {
+        SmallMachines.apply();
         int code = run(args, System.getenv(), System.out, System.err);
         System.out.flush();
         System.exit(code);

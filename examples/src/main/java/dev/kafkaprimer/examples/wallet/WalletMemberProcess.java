@@ -8,6 +8,7 @@ import java.util.Properties;
 
 import dev.kafkaprimer.core.config.ClientSecurity;
 import dev.kafkaprimer.examples.cli.HelperJvm;
+import dev.kafkaprimer.examples.cli.SmallMachines;
 import dev.kafkaprimer.core.consumer.Ordering;
 
 /**
@@ -83,6 +84,7 @@ final class WalletMemberProcess {
      * {@code processed N} every 50 events; runs until killed.
      */
     public static void main(String[] args) throws Exception {
+        SmallMachines.apply();
         Properties security = new Properties();
         security.load(System.in);
         WalletMember.Settings settings = new WalletMember.Settings(args[0], ClientSecurity.fromProperties(security),

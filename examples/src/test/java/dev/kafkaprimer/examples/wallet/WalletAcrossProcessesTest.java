@@ -8,11 +8,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.kafkaprimer.examples.PrimerProcess;
 import dev.kafkaprimer.examples.PrimerRun;
+import dev.kafkaprimer.testkit.Await;
 import dev.kafkaprimer.testkit.KafkaCluster;
 import dev.kafkaprimer.testkit.TestTopics;
 import dev.kafkaprimer.testkit.WithKafkaCluster;
@@ -31,7 +33,7 @@ class WalletAcrossProcessesTest {
 
     private static final Duration DEADLINE = Duration.ofSeconds(120);
     private static final Pattern PROCESSED = Pattern.compile("consume: processed (\\d+) events");
-    private static final int EVENTS = 2000;
+    private static final int EVENTS = 4000;
 
     @TempDir
     Path dir;
@@ -51,15 +53,21 @@ class WalletAcrossProcessesTest {
         assertTrue(produce.out().contains("produce: manifest written"), produce::toString);
 
         List<PrimerProcess> consumers = new ArrayList<>();
+        List<PrimerProcess> started = new ArrayList<>();
         try {
             // When three consume processes share the work, and one is killed mid-run and started again
             for (int i = 1; i <= 3; i++) {
-                consumers.add(consume(common, "consume-" + i));
+                consumers.add(consume(common, "consume-" + i, started));
             }
-            PrimerProcess victim = consumers.get(0);
-            victim.awaitOutput(DEADLINE, "progress", text -> lastProcessed(text) >= 100);
+            // (the first to have applied 100 events, while less than half of all were applied: mid-run)
+            PrimerProcess victim = Await.until(DEADLINE, "a consume process to apply 100 events, mid-run",
+                    () -> consumers.stream().filter(c -> lastProcessed(c.output()) >= 100).findFirst(),
+                    Optional::isPresent).orElseThrow();
+            long appliedSoFar = consumers.stream().mapToLong(c -> lastProcessed(c.output())).sum();
+            assertTrue(appliedSoFar < EVENTS / 2, "killed mid-run, after " + appliedSoFar + " events");
             victim.kill();
-            consumers.add(consume(common, "consume-1-restarted"));
+            consumers.remove(victim);
+            consumers.add(consume(common, "consume-restarted", started));
 
             // Then the check, from yet another process, finds every balance equal to the ledger
             PrimerRun check = wallet(common, "--role", "check");
@@ -68,15 +76,15 @@ class WalletAcrossProcessesTest {
             assertTrue(check.out().contains("check: run "), check::toString);
 
             // and the consume processes leave on their own once idle, with exit code 0
-            for (PrimerProcess consumer : consumers.subList(1, consumers.size())) {
+            for (PrimerProcess consumer : consumers) {
                 assertEquals(0, consumer.awaitExit(DEADLINE), consumer::toString);
                 assertTrue(consumer.output().contains("(--idle-exit): leaving the group"), consumer::toString);
             }
-            long sharedOut = consumers.subList(1, consumers.size()).stream()
+            long sharedOut = consumers.stream()
                     .filter(consumer -> lastProcessed(consumer.output()) > 0).count();
             assertTrue(sharedOut >= 2, "the work was shared among the processes left: " + consumers);
         } finally {
-            for (PrimerProcess consumer : consumers) {
+            for (PrimerProcess consumer : started) {
                 consumer.close();
             }
         }
@@ -109,10 +117,12 @@ class WalletAcrossProcessesTest {
         assertTrue(run.err().isEmpty(), "one line, no stack trace: " + run);
     }
 
-    private PrimerProcess consume(List<String> common, String name) throws Exception {
+    private PrimerProcess consume(List<String> common, String name, List<PrimerProcess> started) throws Exception {
         List<String> args = new ArrayList<>(List.of("wallet", "--role", "consume", "--idle-exit", "5"));
         args.addAll(common);
-        return PrimerProcess.start(dir.resolve(name + ".out"), args.toArray(String[]::new));
+        PrimerProcess process = PrimerProcess.start(dir.resolve(name + ".out"), args.toArray(String[]::new));
+        started.add(process);
+        return process;
     }
 
     private static PrimerRun wallet(List<String> common, String... options) {
