@@ -1,5 +1,6 @@
 package dev.kafkaprimer.examples.wallet;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -12,38 +13,41 @@ import io.micrometer.observation.ObservationRegistry;
 
 /**
  * What the wallet's third party allows at most: HTTP calls per second of a bare client loop (the wallet's own
- * {@link NotifierClient}, its retries included, nothing else: no Kafka, no database) against the same
- * {@link PaymentNotifier}, failing the same share of calls. No wallet run can notify faster than this with as
- * many callers, so it bounds the wallet's events per second. For {@code ./primer bench}.
+ * {@link NotifierClient} and its {@link NotifierClient#notifyAll}, retries included, nothing else: no Kafka, no
+ * database) against the same {@link PaymentNotifier}, failing the same share of calls, with as many clients as
+ * the wallet has members, each with as many calls open as a member has. No wallet run can notify faster than
+ * this, so it bounds the wallet's events per second. For {@code ./primer bench}.
  */
 public final class NotifierBound {
+
+    /** Calls each client has open at once, as each wallet member has. */
+    public static final int IN_FLIGHT = NotifierClient.IN_FLIGHT;
+
+    /** Events handed to {@link NotifierClient#notifyAll} at once, about one partition's share of a poll. */
+    private static final int CHUNK = 100;
 
     private NotifierBound() {
     }
 
     /**
-     * Notifies {@code events} new event ids from {@code callers} threads at once, each calling in turn.
+     * Notifies {@code events} new event ids from {@code clients} clients at once, each on a thread of its own
+     * handing its share over {@value #CHUNK} at a time; an event that failed every attempt is handed over again,
+     * as the wallet's loop does.
      *
      * @return HTTP calls per second, failed calls (retried by the client) included
      * @throws IllegalStateException if not every event was notified within {@code timeoutSeconds}
      */
-    public static double callsPerSecond(int callers, int events, double failureRate, long timeoutSeconds)
+    public static double callsPerSecond(int clients, int events, double failureRate, long timeoutSeconds)
             throws Exception {
         try (PaymentNotifier notifier = PaymentNotifier.start(failureRate, 1)) {
-            NotifierClient client = new NotifierClient(notifier.uri(), 5, ObservationRegistry.NOOP);
-            ExecutorService threads = Executors.newFixedThreadPool(callers);
+            ExecutorService threads = Executors.newFixedThreadPool(clients);
             try {
                 long started = System.nanoTime();
                 List<Future<?>> running = new ArrayList<>();
-                for (int caller = 0; caller < callers; caller++) {
-                    int share = events / callers + (caller < events % callers ? 1 : 0);
-                    running.add(threads.submit(() -> {
-                        for (int i = 0; i < share; i++) {
-                            client.notify(new WalletEvent(UUID.randomUUID().toString(), "user-bench",
-                                    WalletEvent.Type.CHARGE, 100, 1));
-                        }
-                        return null;
-                    }));
+                for (int c = 0; c < clients; c++) {
+                    int share = events / clients + (c < events % clients ? 1 : 0);
+                    NotifierClient client = new NotifierClient(notifier.uri(), 5, ObservationRegistry.NOOP);
+                    running.add(threads.submit(() -> notifyShare(client, share, timeoutSeconds)));
                 }
                 for (Future<?> caller : running) {
                     caller.get(timeoutSeconds, TimeUnit.SECONDS);
@@ -58,5 +62,19 @@ public final class NotifierBound {
                 threads.shutdownNow();
             }
         }
+    }
+
+    private static Void notifyShare(NotifierClient client, int share, long timeoutSeconds) throws Exception {
+        for (int from = 0; from < share; from += CHUNK) {
+            List<WalletEvent> chunk = new ArrayList<>();
+            for (int i = from; i < Math.min(share, from + CHUNK); i++) {
+                chunk.add(new WalletEvent(UUID.randomUUID().toString(), "user-bench", WalletEvent.Type.CHARGE, 100, 1));
+            }
+            int failed;
+            while ((failed = client.notifyAll(chunk, Duration.ofSeconds(timeoutSeconds))) >= 0) {
+                chunk = chunk.subList(failed, chunk.size());
+            }
+        }
+        return null;
     }
 }

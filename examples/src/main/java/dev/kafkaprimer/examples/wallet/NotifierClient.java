@@ -6,6 +6,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
@@ -27,11 +36,27 @@ import io.micrometer.observation.transport.SenderContext;
 final class NotifierClient {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    private static final long FIRST_BACKOFF_MS = 20;
+    /** Calls open at once from {@link #notifyAll}. */
+    static final int IN_FLIGHT = 32;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    /**
+     * The threads that finish calls and start retries, shared by every client in the JVM (daemons: they never keep
+     * it alive). Without an executor of its own, the JDK's client hands each response to a new thread when the
+     * machine has two cores or fewer (CompletableFuture's default then starts a thread per task): thousands of
+     * thread starts a second, which cost more than the calls.
+     */
+    private static final ScheduledExecutorService CALLBACKS = Executors.newScheduledThreadPool(2, runnable -> {
+        Thread thread = new Thread(runnable, "notifier-client");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).executor(CALLBACKS).build();
     private final URI uri;
     private final int attempts;
     private final ObservationRegistry observations;
+    private final Semaphore inFlight = new Semaphore(IN_FLIGHT);
 
     NotifierClient(URI uri, int attempts, ObservationRegistry observations) {
         this.uri = uri;
@@ -46,11 +71,7 @@ final class NotifierClient {
      * @throws InterruptedException if interrupted while waiting between attempts
      */
     void notify(WalletEvent event) throws InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-                .timeout(TIMEOUT)
-                .header(PaymentNotifier.IDEMPOTENCY_KEY, event.eventId())
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"eventId\":\"" + event.eventId() + "\"}"));
+        HttpRequest.Builder request = request(event);
         // A tracer writes the trace context into the request as the observation starts.
         SenderContext<HttpRequest.Builder> context = new SenderContext<>(HttpRequest.Builder::setHeader, Kind.CLIENT);
         context.setCarrier(request);
@@ -59,10 +80,74 @@ final class NotifierClient {
                 .observeChecked(() -> callWithRetries(event, request));
     }
 
+    /**
+     * Notifies about every event of {@code events} at once, without waiting for one call before the next: each
+     * call and its retries run on the HTTP client's threads, a retry waits for its backoff on a timer instead of
+     * a thread, so one event's failures hold back no other event. At most {@value #IN_FLIGHT} calls are open at a
+     * time (more would only queue at the notifier, which serves a few at once); a retry keeps its event's place.
+     *
+     * @return the index of the first event whose every attempt failed, or -1 if all were notified
+     * @throws InterruptedException if interrupted while waiting
+     * @throws IllegalStateException if not every call has ended within {@code deadline}
+     */
+    int notifyAll(List<WalletEvent> events, Duration deadline) throws InterruptedException {
+        long giveUpAt = System.nanoTime() + deadline.toNanos();
+        List<CompletableFuture<Void>> calls = new ArrayList<>(events.size());
+        for (WalletEvent event : events) {
+            if (!inFlight.tryAcquire(Math.max(0, giveUpAt - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                throw new IllegalStateException("notifier calls did not finish within " + deadline.toSeconds() + " s");
+            }
+            CompletableFuture<Void> call = new CompletableFuture<>();
+            call.whenComplete((ok, failure) -> inFlight.release());
+            attempt(request(event).build(), event, 1, FIRST_BACKOFF_MS, call);
+            calls.add(call);
+        }
+        for (int i = 0; i < calls.size(); i++) {
+            try {
+                calls.get(i).get(Math.max(0, giveUpAt - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException failed) {
+                return i;
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("notifier calls did not finish within " + deadline.toSeconds() + " s");
+            }
+        }
+        return -1;
+    }
+
+    /** One attempt of an asynchronous call; on failure the next is scheduled after {@code delayMs}. */
+    private void attempt(HttpRequest request, WalletEvent event, int attempt, long delayMs,
+                         CompletableFuture<Void> call) {
+        http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
+            String outcome = error != null ? error.toString()
+                    : response.statusCode() / 100 == 2 ? null : "HTTP " + response.statusCode();
+            if (outcome == null) {
+                call.complete(null);
+            } else if (attempt == attempts) {
+                call.completeExceptionally(failedEveryAttempt(event, outcome));
+            } else {
+                CALLBACKS.schedule(() -> attempt(request, event, attempt + 1, delayMs * 2, call), delayMs,
+                        TimeUnit.MILLISECONDS);
+            }
+        });
+    }
+
+    private HttpRequest.Builder request(WalletEvent event) {
+        return HttpRequest.newBuilder(uri)
+                .timeout(TIMEOUT)
+                .header(PaymentNotifier.IDEMPOTENCY_KEY, event.eventId())
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"eventId\":\"" + event.eventId() + "\"}"));
+    }
+
+    private NotificationFailedException failedEveryAttempt(WalletEvent event, String last) {
+        return new NotificationFailedException("notifying event " + event.eventId() + " failed " + attempts
+                + " times, last: " + last);
+    }
+
     private void callWithRetries(WalletEvent event, HttpRequest.Builder requestBuilder) throws InterruptedException {
         HttpRequest request = requestBuilder.build();
         String last = "no attempt";
-        long delayMs = 20;
+        long delayMs = FIRST_BACKOFF_MS;
         for (int attempt = 1; attempt <= attempts; attempt++) {
             try {
                 int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
@@ -78,8 +163,7 @@ final class NotifierClient {
                 delayMs *= 2;
             }
         }
-        throw new NotificationFailedException("notifying event " + event.eventId() + " failed " + attempts
-                + " times, last: " + last);
+        throw failedEveryAttempt(event, last);
     }
 
     /** The notifier refused every attempt for one event. */

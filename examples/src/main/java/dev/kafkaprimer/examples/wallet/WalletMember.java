@@ -35,7 +35,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * dead-letter topic {@code wallet-events.DLT}.
  *
  * <p>With {@link Handling#IN_BATCHES} the loop hands over a partition's events of one poll at once instead:
- * they are applied in one transaction ({@link WalletStore#applyAll}), then notified one by one, in order; see
+ * they are applied in one transaction ({@link WalletStore#applyAll}), then notified all at once; see
  * {@link #handleBatch}.
  */
 final class WalletMember implements AutoCloseable {
@@ -60,6 +60,12 @@ final class WalletMember implements AutoCloseable {
     record Settings(String bootstrapServers, ClientSecurity security, String topic, String groupId, String db,
                     java.net.URI notifier, Ordering ordering, int concurrency, Handling handling) {
     }
+
+    /**
+     * How long a batch's notifications may take in all: well above one event's worst case (five attempts of at
+     * most 5 s each), well below {@code max.poll.interval.ms} (5 minutes), after which the group would drop us.
+     */
+    private static final Duration NOTIFY_DEADLINE = Duration.ofSeconds(120);
 
     private final String name;
     /**
@@ -147,11 +153,13 @@ final class WalletMember implements AutoCloseable {
 
     /**
      * The batch handler: the whole batch in one database transaction, then a notification for each applied
-     * event, in order.
+     * event, all of them at once ({@link NotifierClient#notifyAll}): the balances were changed in order, and
+     * the notifications need none (each names its event), so a slow or failing call holds back nothing else.
      *
-     * <p>The transaction is committed before the first notification, so when notifying event {@code i} fails,
-     * the events before it are done for good (applied and notified), and {@link BatchFailedException} says so:
-     * the loop retries from event {@code i} on. In that retry the database step finds those events' ids and
+     * <p>The transaction is committed before the first notification, so when notifying event {@code i} fails
+     * after every retry, the events before it are done for good (applied and notified), and
+     * {@link BatchFailedException} says so: the loop retries from event {@code i} on (notifying again some that
+     * were notified already: the notifier's idempotency key makes that harmless). In that retry the database step finds those events' ids and
      * changes nothing, but reports their stored outcome, so an event that was applied is still notified. If
      * the transaction itself fails, it was rolled back and nothing of the batch is done: the exception goes to
      * the loop as it is, which retries the whole batch.
@@ -170,24 +178,40 @@ final class WalletMember implements AutoCloseable {
         }
         batches.incrementAndGet();
         batchedEvents.addAndGet(events.size());
+        // Notify every applied event at once: a failing call's backoff waits on a timer, not in front of the rest.
+        List<WalletEvent> toNotify = new ArrayList<>();
+        List<Integer> positions = new ArrayList<>();
         for (int i = 0; i < events.size(); i++) {
-            try {
-                notifyAndCount(events.get(i), results.get(i));
-            } catch (NotifierClient.NotificationFailedException e) {
-                throw new BatchFailedException(i, e);
+            if (results.get(i).outcome() == WalletStore.Outcome.APPLIED) {
+                toNotify.add(events.get(i));
+                positions.add(i);
             }
+        }
+        int failed = notifier.notifyAll(toNotify, NOTIFY_DEADLINE);
+        int done = failed < 0 ? events.size() : positions.get(failed);
+        for (int i = 0; i < done; i++) {
+            count(results.get(i));
+        }
+        if (failed >= 0) {
+            // The events before it are applied and notified for good; the loop retries from this one on.
+            throw new BatchFailedException(done, new NotifierClient.NotificationFailedException(
+                    "notifying event " + events.get(done).eventId() + " failed after every retry"));
         }
     }
 
-    /** The step after the database, for either handler: notify if the event was applied, then count it. */
+    /** The step after the database, one event at a time: notify if the event was applied, then count it. */
     private void notifyAndCount(WalletEvent event, WalletStore.Result result) throws InterruptedException {
-        if (result.redelivered()) {
-            redelivered.incrementAndGet();
-        }
         // A redelivered event reports the outcome it was first applied with, so one whose notification failed
         // before is notified now; the notifier is idempotent by event id, so one notified before is not twice.
         if (result.outcome() == WalletStore.Outcome.APPLIED) {
             notifier.notify(event);
+        }
+        count(result);
+    }
+
+    private void count(WalletStore.Result result) {
+        if (result.redelivered()) {
+            redelivered.incrementAndGet();
         }
         processed.incrementAndGet();
     }
