@@ -60,11 +60,13 @@ public final class WalletExample implements Example {
                         "all", "produce", "consume", "check")
                 .integer("--consumers", "N", null, 1, 64,
                         "members of the consumer group in this process (default 3; 1 with --role consume)")
-                .integer("--concurrency", "N", "1", 1, 64, "events each member handles at once, on worker threads")
-                .choice("--ordering", "partition",
-                        "what stays in order: one user's events (key), or a whole partition's", "key", "partition")
+                .integer("--concurrency", "N", null, 1, 64,
+                        "events each member handles at once, on worker threads (default 8; 1 with --batch)")
+                .choice("--ordering", null, "what stays in order on the workers: one user's events (key, the"
+                        + " default) or a whole partition's (partition, the default with --batch)", "key", "partition")
                 .flag("--batch", "hand each member a partition's events of one poll at once, applied in one"
-                        + " database transaction (needs --ordering partition and --concurrency 1)")
+                        + " database transaction, then notify them all at once (needs --ordering partition and --concurrency 1,"
+                        + " its defaults)")
                 .topic("--topic", "wallet-events", "the topic (recreated for each run)", DEAD_LETTER_SUFFIX,
                         WalletManifest.SUFFIX)
                 .value("--db", "FILE|URL", "wallet.db", "SQLite file, or jdbc:postgresql://host:port/db?user=…",

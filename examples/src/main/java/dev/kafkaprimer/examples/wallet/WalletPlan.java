@@ -48,6 +48,9 @@ record WalletPlan(int users, int events, int partitions, int consumers, int conc
         CHECK
     }
 
+    /** Worker threads per member unless {@code --concurrency} or {@code --batch} says otherwise. */
+    static final int DEFAULT_WORKERS = 8;
+
     /** Members per process unless {@code --consumers} says: a whole group in one run, one per consume process. */
     private static final int CONSUMERS_IN_ONE_RUN = 3;
 
@@ -74,10 +77,17 @@ record WalletPlan(int users, int events, int partitions, int consumers, int conc
             throw new UsageException("--idle-exit is for --role consume (a process that otherwise runs until "
                     + "stopped), was --role " + args.choice("--role"));
         }
-        int concurrency = args.integer("--concurrency");
-        Ordering ordering = args.choice("--ordering").equals("key") ? Ordering.KEY : Ordering.PARTITION;
+        boolean batch = args.flag("--batch");
+        // The defaults are the fastest way that keeps one user's events in order: 8 workers per member, each user's
+        // events one at a time (a failing notifier call then holds back only its own user). A batch is a
+        // partition's events of one poll, handled in one go: one worker, the partition's order.
+        int concurrency = args.value("--concurrency").map(text -> args.integer("--concurrency"))
+                .orElse(batch ? 1 : DEFAULT_WORKERS);
+        Ordering ordering = args.value("--ordering").map(text -> args.choice("--ordering"))
+                .map(text -> text.equals("key") ? Ordering.KEY : Ordering.PARTITION)
+                .orElse(batch ? Ordering.PARTITION : Ordering.KEY);
         return new WalletPlan(args.integer("--users"), args.integer("--events"), args.integer("--partitions"),
-                consumers, concurrency, ordering, handling(args.flag("--batch"), ordering, concurrency),
+                consumers, concurrency, ordering, handling(batch, ordering, concurrency),
                 args.integer("--malformed"), args.integer("--seed"), !args.flag("--no-key"), crash,
                 args.decimal("--notify-failure-rate"), args.string("--topic"), args.string("--db"),
                 args.flag("--keep-db"), args.timeout(), role, idleExit);

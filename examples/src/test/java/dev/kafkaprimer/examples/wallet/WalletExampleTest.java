@@ -1,6 +1,7 @@
 package dev.kafkaprimer.examples.wallet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -34,11 +35,13 @@ class WalletExampleTest {
 
     @Test
     void shouldMatchTheLedgerAfterAConsumerJvmIsKilled(KafkaCluster kafka, TestTopics topics) {
+        // One event at a time per member, a whole partition in order: the plainest design, and the slowest
         PrimerRun run = wallet(kafka, topics, TestDatabases.sqlite(dir), "--events", "3000", "--users", "40",
-                "--crash-consumer", "--seed", "7");
+                "--crash-consumer", "--seed", "7", "--concurrency", "1", "--ordering", "partition");
 
         assertMatchesTheLedger(run, 3000);
         assertTrue(run.out().contains("SIGKILL"), run::toString);
+        assertFalse(run.out().contains("each handling up to"), "no workers: " + run);
     }
 
     @Test
