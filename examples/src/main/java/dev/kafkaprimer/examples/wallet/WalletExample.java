@@ -161,7 +161,7 @@ public final class WalletExample implements Example {
                         + (plan.ordering() == Ordering.KEY ? "user's" : "partition's") + " in order") + ".");
         if (plan.inBatches()) {
             out.println("   In batches: each member takes the events one poll brought for a partition at once, "
-                    + "applies them in one database transaction, then notifies them in order.");
+                    + "applies them in one database transaction, then notifies them all at once.");
         }
         return group;
     }

@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,7 +82,7 @@ final class WalletStore implements AutoCloseable {
         Properties sqlite = new Properties();
         // Several consumer threads (and, with --crash-consumer, a second process) write the same file:
         // WAL lets readers and one writer work together, and busy_timeout waits for the write lock instead of
-        // failing. Each transaction in applyAll() starts with a write (an event id), so it takes the write lock
+        // failing. Each transaction in applyAll() starts with a write (a user's row), so it takes the write lock
         // at its first statement and never has to upgrade a read lock (the classic SQLite deadlock).
         sqlite.setProperty("journal_mode", "WAL");
         sqlite.setProperty("busy_timeout", "30000");
@@ -124,13 +125,31 @@ final class WalletStore implements AutoCloseable {
      * balance the earlier ones left. If any step fails, the transaction is rolled back: none of the events is
      * applied, and the exception is thrown as is.
      *
+     * <p>How: each user's rows are read once (and on PostgreSQL locked, users in id order, so two transactions
+     * never wait for each other in a circle), the events change them in memory, each event's id goes in with its
+     * outcome in one insert, and each user's rows are written back once before the commit. A batch of 700 events
+     * of 17 users costs about 800 statements instead of 7 per event.
+     *
      * @return one result per event, in the order of {@code events}
      */
     List<Result> applyAll(List<WalletEvent> events) throws SQLException {
         try {
+            // In user id order (an event without one, which the database refuses, sorts first).
+            Map<String, UserRows> users = new TreeMap<>(Comparator.nullsFirst(Comparator.naturalOrder()));
+            for (WalletEvent event : events) {
+                users.putIfAbsent(event.userId(), null);
+            }
+            for (String userId : users.keySet()) {
+                users.put(userId, lockedUser(userId));
+            }
             List<Result> results = new ArrayList<>(events.size());
             for (WalletEvent event : events) {
-                results.add(applyInTransaction(event));
+                results.add(applyInTransaction(event, users.get(event.userId())));
+            }
+            for (UserRows user : users.values()) {
+                if (user.changed) {
+                    writeBack(user);
+                }
             }
             connection.commit();
             return results;
@@ -140,12 +159,24 @@ final class WalletStore implements AutoCloseable {
         }
     }
 
-    private Result applyInTransaction(WalletEvent event) throws SQLException {
-        if (!recordEventId(event)) {
-            return new Result(storedOutcome(event.eventId()), true);
+    /** One user's rows as this transaction has changed them so far; written back once, at its end. */
+    private static final class UserRows {
+        final String userId;
+        long balance;
+        long lastSeq;
+        long outOfOrder;
+        boolean changed;
+
+        UserRows(String userId, long balance, long lastSeq, long outOfOrder) {
+            this.userId = userId;
+            this.balance = balance;
+            this.lastSeq = lastSeq;
+            this.outOfOrder = outOfOrder;
         }
-        long balance = lockedBalance(event.userId());
-        trackOrder(event);
+    }
+
+    private Result applyInTransaction(WalletEvent event, UserRows user) throws SQLException {
+        long balance = user.balance;
         Outcome outcome;
         if (event.type() == WalletEvent.Type.CHARGE) {
             balance += event.amount();
@@ -156,25 +187,30 @@ final class WalletStore implements AutoCloseable {
         } else {
             outcome = Outcome.DECLINED;
         }
-        PreparedStatement update = statement("UPDATE balances SET balance = ? WHERE user_id = ?");
-        update.setLong(1, balance);
-        update.setString(2, event.userId());
-        update.executeUpdate();
-        PreparedStatement mark = statement("UPDATE wallet_applied_events SET outcome = ? WHERE event_id = ?");
-        mark.setString(1, outcome.name());
-        mark.setString(2, event.eventId());
-        mark.executeUpdate();
+        if (!recordEvent(event, outcome)) {
+            // Applied before (a redelivery): this delivery changes nothing and reports the first outcome.
+            return new Result(storedOutcome(event.eventId()), true);
+        }
+        user.balance = balance;
+        // Remembers the highest seq applied for the user; an event below it was applied out of order.
+        if (user.lastSeq > event.seq()) {
+            user.outOfOrder++;
+        } else {
+            user.lastSeq = event.seq();
+        }
+        user.changed = true;
         return new Result(outcome, false);
     }
 
-    /** Inserts the event id; false if it was there already (a redelivery). */
-    private boolean recordEventId(WalletEvent event) throws SQLException {
+    /** Inserts the event id with its outcome; false if the id was there already (a redelivery). */
+    private boolean recordEvent(WalletEvent event, Outcome outcome) throws SQLException {
         PreparedStatement insert = statement(
-                "INSERT INTO wallet_applied_events (event_id, user_id, seq, outcome) VALUES (?, ?, ?, 'PENDING') "
+                "INSERT INTO wallet_applied_events (event_id, user_id, seq, outcome) VALUES (?, ?, ?, ?) "
                         + "ON CONFLICT (event_id) DO NOTHING");
         insert.setString(1, event.eventId());
         insert.setString(2, event.userId());
         insert.setLong(3, event.seq());
+        insert.setString(4, outcome.name());
         if (insert.executeUpdate() == 1) {
             return true;
         }
@@ -185,36 +221,38 @@ final class WalletStore implements AutoCloseable {
         return false;
     }
 
-    /** The user's balance, creating a 0 row if new; on PostgreSQL the row stays locked until commit. */
-    private long lockedBalance(String userId) throws SQLException {
-        PreparedStatement create = statement(
+    /**
+     * The user's rows, creating them (balance 0) if new. The first statement writes, so SQLite's transaction
+     * holds the database's write lock from here on; on PostgreSQL the rows stay locked until the commit.
+     */
+    private UserRows lockedUser(String userId) throws SQLException {
+        PreparedStatement createBalance = statement(
                 "INSERT INTO balances (user_id, balance) VALUES (?, 0) ON CONFLICT (user_id) DO NOTHING");
-        create.setString(1, userId);
-        create.executeUpdate();
-        // SQLite's transaction holds the database's write lock since its first insert; PostgreSQL locks the row.
-        PreparedStatement query = statement(
-                "SELECT balance FROM balances WHERE user_id = ?" + (postgres ? " FOR UPDATE" : ""));
+        createBalance.setString(1, userId);
+        createBalance.executeUpdate();
+        PreparedStatement createUser = statement("INSERT INTO wallet_users (user_id, last_seq, out_of_order) "
+                + "VALUES (?, 0, 0) ON CONFLICT (user_id) DO NOTHING");
+        createUser.setString(1, userId);
+        createUser.executeUpdate();
+        PreparedStatement query = statement("SELECT b.balance, u.last_seq, u.out_of_order FROM balances b "
+                + "JOIN wallet_users u ON u.user_id = b.user_id WHERE b.user_id = ?" + (postgres ? " FOR UPDATE" : ""));
         query.setString(1, userId);
         try (ResultSet row = query.executeQuery()) {
             row.next();
-            return row.getLong(1);
+            return new UserRows(userId, row.getLong(1), row.getLong(2), row.getLong(3));
         }
     }
 
-    /** Remembers the highest seq applied for the user; an event below it was applied out of order. */
-    private void trackOrder(WalletEvent event) throws SQLException {
-        PreparedStatement create = statement("INSERT INTO wallet_users (user_id, last_seq, out_of_order) "
-                + "VALUES (?, 0, 0) ON CONFLICT (user_id) DO NOTHING");
-        create.setString(1, event.userId());
-        create.executeUpdate();
-        PreparedStatement update = statement("UPDATE wallet_users SET "
-                + "out_of_order = out_of_order + CASE WHEN last_seq > ? THEN 1 ELSE 0 END, "
-                + "last_seq = CASE WHEN last_seq > ? THEN last_seq ELSE ? END WHERE user_id = ?");
-        update.setLong(1, event.seq());
-        update.setLong(2, event.seq());
-        update.setLong(3, event.seq());
-        update.setString(4, event.userId());
-        update.executeUpdate();
+    private void writeBack(UserRows user) throws SQLException {
+        PreparedStatement balance = statement("UPDATE balances SET balance = ? WHERE user_id = ?");
+        balance.setLong(1, user.balance);
+        balance.setString(2, user.userId);
+        balance.executeUpdate();
+        PreparedStatement order = statement("UPDATE wallet_users SET last_seq = ?, out_of_order = ? WHERE user_id = ?");
+        order.setLong(1, user.lastSeq);
+        order.setLong(2, user.outOfOrder);
+        order.setString(3, user.userId);
+        order.executeUpdate();
     }
 
     /** Events applied after a later event of the same user, per user (users with none are left out). */
