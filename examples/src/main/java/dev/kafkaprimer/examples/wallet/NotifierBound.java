@@ -3,6 +3,7 @@ package dev.kafkaprimer.examples.wallet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -68,9 +69,9 @@ public final class NotifierBound {
         }
         // All at once: the client keeps its calls open, a new one starting as soon as one ends, without waiting
         // for a batch to finish as a wallet member does between polls: nothing slows it but the calls.
-        int failed;
-        while ((failed = client.notifyAll(events, Duration.ofSeconds(timeoutSeconds))) >= 0) {
-            events = events.subList(failed, events.size());
+        Optional<NotifierClient.FirstFailure> failed;
+        while ((failed = client.notifyAll(events, Duration.ofSeconds(timeoutSeconds))).isPresent()) {
+            events = events.subList(failed.get().index(), events.size());
         }
         return null;
     }

@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -86,11 +87,11 @@ final class NotifierClient {
      * a thread, so one event's failures hold back no other event. At most {@value #IN_FLIGHT} calls are open at a
      * time (more would only queue at the notifier, which serves a few at once); a retry keeps its event's place.
      *
-     * @return the index of the first event whose every attempt failed, or -1 if all were notified
+     * @return the first event whose every attempt failed, with why; empty if all were notified
      * @throws InterruptedException if interrupted while waiting
      * @throws IllegalStateException if not every call has ended within {@code deadline}
      */
-    int notifyAll(List<WalletEvent> events, Duration deadline) throws InterruptedException {
+    Optional<FirstFailure> notifyAll(List<WalletEvent> events, Duration deadline) throws InterruptedException {
         long giveUpAt = System.nanoTime() + deadline.toNanos();
         List<CompletableFuture<Void>> calls = new ArrayList<>(events.size());
         for (WalletEvent event : events) {
@@ -106,12 +107,21 @@ final class NotifierClient {
             try {
                 calls.get(i).get(Math.max(0, giveUpAt - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (ExecutionException failed) {
-                return i;
+                return Optional.of(new FirstFailure(i, failed.getCause()));
             } catch (TimeoutException e) {
                 throw new IllegalStateException("notifier calls did not finish within " + deadline.toSeconds() + " s");
             }
         }
-        return -1;
+        return Optional.empty();
+    }
+
+    /**
+     * The first event of a {@link #notifyAll} whose notification failed every attempt.
+     *
+     * @param index where it is in the list given
+     * @param cause why its last attempt failed ({@link NotificationFailedException} naming the event)
+     */
+    record FirstFailure(int index, Throwable cause) {
     }
 
     /** One attempt of an asynchronous call; on failure the next is scheduled after {@code delayMs}. */

@@ -64,8 +64,8 @@ public final class WalletExample implements Example {
                         "events each member handles at once, on worker threads (default 8; 1 with --batch)")
                 .choice("--ordering", null, "what stays in order on the workers: one user's events (key, the"
                         + " default) or a whole partition's (partition, the default with --batch)", "key", "partition")
-                .flag("--batch", "hand each member a partition's events of one poll at once, applied in one"
-                        + " database transaction, then notify them all at once (needs --ordering partition and --concurrency 1,"
+                .flag("--batch", "hand each member a partition's events of one poll at once, applied in one database"
+                        + " transaction, then notified all at once (needs --ordering partition and --concurrency 1,"
                         + " its defaults)")
                 .topic("--topic", "wallet-events", "the topic (recreated for each run)", DEAD_LETTER_SUFFIX,
                         WalletManifest.SUFFIX)

@@ -4,6 +4,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -166,8 +167,9 @@ final class WalletMember implements AutoCloseable {
      * <p>The transaction is committed before the first notification, so when notifying event {@code i} fails
      * after every retry, the events before it are done for good (applied and notified), and
      * {@link BatchFailedException} says so: the loop retries from event {@code i} on (notifying again some that
-     * were notified already: the notifier's idempotency key makes that harmless). In that retry the database step finds those events' ids and
-     * changes nothing, but reports their stored outcome, so an event that was applied is still notified. If
+     * were notified already: the notifier's idempotency key makes that harmless). In that retry the database
+     * step finds those events' ids and changes nothing, but reports their stored outcome, so an event that was
+     * applied is still notified. If
      * the transaction itself fails, it was rolled back and nothing of the batch is done: the exception goes to
      * the loop as it is, which retries the whole batch.
      */
@@ -194,15 +196,14 @@ final class WalletMember implements AutoCloseable {
                 positions.add(i);
             }
         }
-        int failed = notifier.notifyAll(toNotify, NOTIFY_DEADLINE);
-        int done = failed < 0 ? events.size() : positions.get(failed);
+        Optional<NotifierClient.FirstFailure> failed = notifier.notifyAll(toNotify, NOTIFY_DEADLINE);
+        int done = failed.map(failure -> positions.get(failure.index())).orElse(events.size());
         for (int i = 0; i < done; i++) {
             count(results.get(i));
         }
-        if (failed >= 0) {
+        if (failed.isPresent()) {
             // The events before it are applied and notified for good; the loop retries from this one on.
-            throw new BatchFailedException(done, new NotifierClient.NotificationFailedException(
-                    "notifying event " + events.get(done).eventId() + " failed after every retry"));
+            throw new BatchFailedException(done, failed.get().cause());
         }
     }
 

@@ -16,7 +16,7 @@ import java.util.Objects;
  * @param balances     what the database holds
  * @param outcomes     events recorded as applied / declined in the database
  * @param outOfOrder   per user, events applied after a later event of that user
- * @param redelivered  deliveries of events that were already applied (seen by this JVM's members)
+ * @param redelivered  deliveries of events that were already applied (counted in the database: every process's)
  * @param notified     distinct event ids the notifier accepted
  * @param deadLettered records written to the dead-letter topic
  * @param seconds      wall time from first send to all consumed
