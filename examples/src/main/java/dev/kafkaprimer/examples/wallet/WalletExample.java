@@ -153,7 +153,8 @@ public final class WalletExample implements Example {
             throws Exception {
         WalletMember.Settings settings = new WalletMember.Settings(kafka.bootstrapServers(), kafka.security(),
                 plan.topic(), groupId, plan.db(), notifier.uri(), plan.ordering(), plan.concurrency(), plan.handling());
-        WalletGroup group = WalletGroup.start(settings, watch, plan.consumers(), plan.crash(), SETUP_DEADLINE);
+        WalletGroup group = WalletGroup.start(settings, watch, plan.consumers(), plan.partitions(), plan.crash(),
+                SETUP_DEADLINE);
         out.println("2. Started consumer group '" + groupId + "' with " + plan.consumers() + " members"
                 + (plan.crash() ? " (member 1 in its own JVM, pid " + group.childPid() + ", to be killed)" : "")
                 + (plan.concurrency() == 1 && plan.ordering() == Ordering.PARTITION ? "" : ", each handling up to "

@@ -26,9 +26,14 @@ final class WalletGroup implements AutoCloseable {
     /**
      * Starts {@code consumers} members; with {@code crash} the first in a JVM of its own, which joins first so
      * that it surely owns partitions when the events arrive. The members in this JVM are watched by {@code watch}.
+     * When there are no more members than {@code partitions}, it returns once every member in this JVM owns
+     * partitions: the group's rebalances are over before the first event, so no partition moves mid-run (a
+     * record handled but not yet committed when its partition moves is handled again by the next owner: harmless
+     * for the balances, but a poison pill would then reach the dead-letter topic twice).
      */
-    static WalletGroup start(WalletMember.Settings settings, WalletMember.Watchers watch, int consumers, boolean crash,
-                             Duration deadline) throws IOException, InterruptedException, SQLException {
+    static WalletGroup start(WalletMember.Settings settings, WalletMember.Watchers watch, int consumers,
+                             int partitions, boolean crash, Duration deadline)
+            throws IOException, InterruptedException, SQLException {
         WalletGroup group = new WalletGroup(settings, watch);
         try {
             if (crash) {
@@ -38,10 +43,29 @@ final class WalletGroup implements AutoCloseable {
             for (int i = crash ? 1 : 0; i < consumers; i++) {
                 group.members.add(WalletMember.start("wallet-member-" + (i + 1), settings, watch));
             }
+            if (consumers <= partitions) {
+                group.awaitEveryMemberAssigned(deadline);
+            }
             return group;
         } catch (IOException | InterruptedException | SQLException | RuntimeException e) {
             group.close();
             throw e;
+        }
+    }
+
+    private void awaitEveryMemberAssigned(Duration deadline) throws InterruptedException {
+        long giveUpAt = System.nanoTime() + deadline.toNanos();
+        while (members.stream().anyMatch(member -> member.assignment().isEmpty())) {
+            for (WalletMember member : members) {
+                if (member.failure() != null) {
+                    throw new IllegalStateException(member.name() + " stopped: " + member.failure(), member.failure());
+                }
+            }
+            if (System.nanoTime() > giveUpAt) {
+                throw new IllegalStateException("the group's members did not all get partitions within "
+                        + deadline.toSeconds() + " s");
+            }
+            Thread.sleep(50);  // a look at each member's assignment; the deadline above bounds the wait
         }
     }
 
