@@ -28,7 +28,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * processes (JVMs of their own, one killed with SIGKILL mid-run and started again), and {@code --role check},
  * against a 3-node cluster and one database that all of them share.
  */
-@WithKafkaCluster(nodes = 3)
+// Its own cluster, closed after its last test: three brokers left idle would slow every later test class.
+@WithKafkaCluster(nodes = 3, lifecycle = WithKafkaCluster.Lifecycle.PER_CLASS)
 class WalletAcrossProcessesTest {
 
     private static final Duration DEADLINE = Duration.ofSeconds(120);
