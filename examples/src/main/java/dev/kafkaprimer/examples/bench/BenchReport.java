@@ -20,7 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 final class BenchReport {
 
-    private static final String COMPARISON = "%-30s %14s %14s %9s %11s %8s%n";
+    private static final String COMPARISON = "%-40s %12s %12s %9s %11s %8s%n";
 
     private final List<String> comparisons = new ArrayList<>();
     private final List<String> singles = new ArrayList<>();

@@ -2,6 +2,7 @@ package dev.kafkaprimer.examples.bench;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
 
@@ -30,29 +31,46 @@ final class Interleaved<T> {
     private Interleaved() {
     }
 
+    /**
+     * Both sides of one round, measured together (such as {@link ProducerRace}'s slices taking turns); {@code
+     * oursFirst} says which side should start, and alternates from round to round.
+     */
+    @FunctionalInterface
+    interface Round<T> {
+        Pair<T> run(String run, boolean oursFirst) throws Exception;
+    }
+
+    /** What one round measured on each side. */
+    record Pair<T>(T ours, T raw) {
+    }
+
     /** Runs {@code warmUps} pairs not counted, then {@code rounds} measured pairs, printing each pair on one line. */
     static <T> Interleaved<T> run(int warmUps, int rounds, Side<T> ours, Side<T> raw, PrintStream out)
             throws Exception {
+        return rounds(warmUps, rounds, (run, oursFirst) -> {
+            if (oursFirst) {
+                T first = ours.run(run + "-ours");
+                return new Pair<>(first, raw.run(run + "-raw"));
+            }
+            T first = raw.run(run + "-raw");
+            return new Pair<>(ours.run(run + "-ours"), first);
+        }, out);
+    }
+
+    /** Like {@link #run}, for sides measured together: {@code warmUps} rounds not counted, then {@code rounds}. */
+    static <T> Interleaved<T> rounds(int warmUps, int rounds, Round<T> round, PrintStream out) throws Exception {
         Interleaved<T> result = new Interleaved<>();
         for (int warmUp = 1; warmUp <= warmUps; warmUp++) {
-            T warmOurs = ours.run("warmup" + warmUp + "-ours");
-            T warmRaw = raw.run("warmup" + warmUp + "-raw");
-            out.println("   warm-up " + warmUp + " (not counted): ours " + warmOurs + " | raw " + warmRaw);
+            Pair<T> warm = round.run("warmup" + warmUp, true);
+            out.println("   warm-up " + warmUp + " (not counted): ours " + warm.ours() + " | raw " + warm.raw());
         }
-        for (int round = 1; round <= rounds; round++) {
-            T measuredOurs;
-            T measuredRaw;
-            if (round % 2 == 1) {
-                measuredOurs = ours.run("r" + round + "-ours");
-                measuredRaw = raw.run("r" + round + "-raw");
-            } else {
-                measuredRaw = raw.run("r" + round + "-raw");
-                measuredOurs = ours.run("r" + round + "-ours");
-            }
-            result.ours.add(measuredOurs);
-            result.raw.add(measuredRaw);
-            out.println("   round " + round + (round % 2 == 0 ? " (raw first)" : "") + ": ours " + measuredOurs
-                    + " | raw " + measuredRaw);
+        for (int number = 1; number <= rounds; number++) {
+            boolean oursFirst = number % 2 == 1;
+            Pair<T> measured = round.run("r" + number, oursFirst);
+            result.ours.add(measured.ours());
+            result.raw.add(measured.raw());
+            out.println("   round " + number + (oursFirst ? "" : " (raw first)") + ": ours " + measured.ours()
+                    + " | raw " + measured.raw());
         }
         return result;
     }
@@ -66,17 +84,29 @@ final class Interleaved<T> {
     }
 
     /**
+     * The median of the rounds' own ratios, ours ÷ raw: the estimate for sides measured together in each round
+     * ({@link #rounds}), where the two numbers of a round share the same moments of the machine and their ratio
+     * cancels what the two medians of {@link #medianOurs} and {@link #medianRaw} would each carry alone.
+     */
+    double medianRoundRatio(ToDoubleFunction<T> measure) {
+        return Stats.median(ratiosByRound(measure));
+    }
+
+    /**
      * The lowest and the highest ours ÷ raw of a single round, such as {@code 0.91-1.06}: how far one round
      * alone could mislead, which is why the bench takes medians of several.
      */
     String roundRatios(ToDoubleFunction<T> measure) {
-        double low = Double.MAX_VALUE;
-        double high = -Double.MAX_VALUE;
+        List<Double> ratios = ratiosByRound(measure);
+        return String.format("%.2f-%.2f", Collections.min(ratios), Collections.max(ratios));
+    }
+
+    /** Ours ÷ raw of each measured round, in order. */
+    private List<Double> ratiosByRound(ToDoubleFunction<T> measure) {
+        List<Double> ratios = new ArrayList<>(ours.size());
         for (int round = 0; round < ours.size(); round++) {
-            double ratio = measure.applyAsDouble(ours.get(round)) / measure.applyAsDouble(raw.get(round));
-            low = Math.min(low, ratio);
-            high = Math.max(high, ratio);
+            ratios.add(measure.applyAsDouble(ours.get(round)) / measure.applyAsDouble(raw.get(round)));
         }
-        return String.format("%.2f-%.2f", low, high);
+        return ratios;
     }
 }
