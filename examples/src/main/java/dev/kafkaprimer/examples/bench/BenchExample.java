@@ -343,9 +343,10 @@ public final class BenchExample implements Example {
         // What bounds it: the third party's own HTTP round trips, with as many callers as the fastest runs have.
         double calls = NotifierBound.callsPerSecond(NOTIFIER_CLIENTS, plan.walletEvents(), 0.1,
                 plan.runDeadline().toSeconds());
-        report.single(String.format("  bound: bare notifier clients, %d x %d calls open", NOTIFIER_CLIENTS,
+        report.single(String.format("  bound: bare notifier clients, %d x %d calls open, warmed", NOTIFIER_CLIENTS,
                         NotifierBound.IN_FLIGHT),
-                String.format("%,.0f calls/s (about %,.0f events/s at 1.11 calls per event)", calls, calls / 1.11));
+                String.format("%,.0f calls/s (about %,.0f events/s at 1.11 calls per event; the wallet has %.0f%%)",
+                        calls, calls / 1.11, 100 * best * 1.11 / calls));
         report.put("notifier_calls_per_s", Math.round(calls));
     }
 
@@ -362,7 +363,7 @@ public final class BenchExample implements Example {
         return throughputRows(report, what, runs, target, runs::medianRoundRatio);
     }
 
-    /** Adds the records/s, MB/s and CPU rows, each ratio ours ÷ raw by {@code ratioOf}; returns the rate's, rounded. */
+    /** Adds the records/s, MB/s and CPU rows, each ratio ours ÷ raw by {@code ratioOf}; returns the rate's ratio. */
     private static double throughputRows(BenchReport report, String what, Interleaved<Throughput> runs,
                                          String target, ToDoubleFunction<ToDoubleFunction<Throughput>> ratioOf) {
         double ours = runs.medianOurs(Throughput::recordsPerSecond);

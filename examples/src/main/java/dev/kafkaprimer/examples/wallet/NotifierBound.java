@@ -30,35 +30,45 @@ public final class NotifierBound {
     /**
      * Notifies {@code events} new event ids from {@code clients} clients at once, each on a thread of its own
      * handing its whole share to {@link NotifierClient#notifyAll}; from an event that failed every attempt on,
-     * the share is handed over again, as the wallet's loop does.
+     * the share is handed over again, as the wallet's loop does. The same is done once before, not timed: a
+     * first pass in a JVM that has not run these classes yet took 1.5 to 1.6 times as long per call (the JIT still
+     * compiling the JDK's HTTP client and server), and a bound should be what the notifier allows at its best.
      *
-     * @return HTTP calls per second, failed calls (retried by the client) included
+     * @return HTTP calls per second of the timed pass, failed calls (retried by the client) included
      * @throws IllegalStateException if not every event was notified within {@code timeoutSeconds}
      */
     public static double callsPerSecond(int clients, int events, double failureRate, long timeoutSeconds)
             throws Exception {
         try (PaymentNotifier notifier = PaymentNotifier.start(failureRate, 1)) {
-            ExecutorService threads = Executors.newFixedThreadPool(clients);
-            try {
-                long started = System.nanoTime();
-                List<Future<?>> running = new ArrayList<>();
-                for (int c = 0; c < clients; c++) {
-                    int share = events / clients + (c < events % clients ? 1 : 0);
-                    NotifierClient client = new NotifierClient(notifier.uri(), 5, ObservationRegistry.NOOP);
-                    running.add(threads.submit(() -> notifyShare(client, share, timeoutSeconds)));
-                }
-                for (Future<?> caller : running) {
-                    caller.get(timeoutSeconds, TimeUnit.SECONDS);
-                }
-                double seconds = (System.nanoTime() - started) / 1e9;
-                if (notifier.acceptedCount() != events) {
-                    throw new IllegalStateException("the notifier accepted " + notifier.acceptedCount() + " of "
-                            + events + " events");
-                }
-                return notifier.calls() / seconds;
-            } finally {
-                threads.shutdownNow();
+            pass(notifier, clients, events, timeoutSeconds);
+            long callsBefore = notifier.calls();
+            long started = System.nanoTime();
+            pass(notifier, clients, events, timeoutSeconds);
+            double seconds = (System.nanoTime() - started) / 1e9;
+            if (notifier.acceptedCount() != 2 * events) {
+                throw new IllegalStateException("the notifier accepted " + notifier.acceptedCount() + " of "
+                        + 2 * events + " events");
             }
+            return (notifier.calls() - callsBefore) / seconds;
+        }
+    }
+
+    /** One pass: {@code events} new event ids over {@code clients} clients at once; returns when all are done. */
+    private static void pass(PaymentNotifier notifier, int clients, int events, long timeoutSeconds)
+            throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(clients);
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                int share = events / clients + (c < events % clients ? 1 : 0);
+                NotifierClient client = new NotifierClient(notifier.uri(), 5, ObservationRegistry.NOOP);
+                running.add(threads.submit(() -> notifyShare(client, share, timeoutSeconds)));
+            }
+            for (Future<?> caller : running) {
+                caller.get(timeoutSeconds, TimeUnit.SECONDS);
+            }
+        } finally {
+            threads.shutdownNow();
         }
     }
 
