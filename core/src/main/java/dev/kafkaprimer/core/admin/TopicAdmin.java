@@ -39,9 +39,12 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
+import org.apache.kafka.common.errors.LeaderNotAvailableException;
+import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -253,20 +256,24 @@ public final class TopicAdmin implements AutoCloseable {
     }
 
     /**
-     * Waits until every partition of a new topic has a leader in the cluster's metadata. The controller
-     * answers "created" before the brokers have caught up; a producer writing at once gets
-     * NOT_LEADER_OR_FOLLOWER and retries, which on a busy machine can run into its delivery timeout.
+     * Waits until every partition of a new topic has a leader that answers for it. The controller answers
+     * "created" before the brokers have caught up, and the metadata can name a leader before that broker has
+     * taken the partition on: a producer writing at once gets NOT_LEADER_OR_FOLLOWER for its first batch, and an
+     * idempotent one whose later batches are accepted meanwhile then retries the first as out of order until its
+     * delivery timeout. A leader that answers a ListOffsets request for the partition has taken it on.
      */
     private void awaitLeaders(String name, long end) {
         while (true) {
             try {
-                boolean led = describe(name, end).partitions().stream()
-                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+                List<TopicPartitionInfo> partitions = describe(name, end).partitions();
+                boolean led = partitions.stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
                 if (led) {
+                    latestOffsets(name, partitions.size(), end);
                     return;
                 }
-            } catch (UnknownTopicOrPartitionException notYetKnown) {
-                // The broker that answered has not seen the new topic yet; ask again.
+            } catch (UnknownTopicOrPartitionException | NotLeaderOrFollowerException | LeaderNotAvailableException
+                     notYetLed) {
+                // The broker that answered has not seen the new topic, or its leader has not taken it on; again.
             }
             if (System.nanoTime() >= end) {
                 throw new TimeoutException("topic " + name + " was created, but not every partition had a leader"
@@ -381,6 +388,11 @@ public final class TopicAdmin implements AutoCloseable {
     public Map<Integer, Long> endOffsets(String name) {
         long end = deadlineFromNow();
         int partitions = describe(Objects.requireNonNull(name, "name"), end).partitions().size();
+        return latestOffsets(name, partitions, end);
+    }
+
+    /** Asks each partition's leader for its log-end offset; partition number to offset, in partition order. */
+    private Map<Integer, Long> latestOffsets(String name, int partitions, long end) {
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         for (int partition = 0; partition < partitions; partition++) {
             latest.put(new TopicPartition(name, partition), OffsetSpec.latest());

@@ -2,17 +2,13 @@ package dev.kafkaprimer.examples.bench;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import dev.kafkaprimer.examples.cli.KafkaConnection;
 import dev.kafkaprimer.core.admin.TopicAdmin;
-import dev.kafkaprimer.examples.cli.WaitFor;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
@@ -43,13 +39,8 @@ final class BenchTopics implements AutoCloseable {
     }
 
     /**
-     * Creates topic {@code prefix + name} and waits until the leader of every partition answers for it.
-     *
-     * <p>Why wait: the controller confirms a new topic before its leader has taken the partitions on. An
-     * idempotent producer whose first batch is refused then ("not the leader") while its next batches are
-     * accepted keeps retrying that first batch as out of order until {@code delivery.timeout.ms}, two minutes.
-     * A leader that answers a ListOffsets request for the partition has taken it on. That request is sent once
-     * the metadata names a leader for every partition (before, the admin client logs an error for each try).
+     * Creates topic {@code prefix + name}; like every {@code TopicAdmin.createTopic}, it returns once each
+     * partition's leader answers for it.
      */
     String create(String name) throws Exception {
         return create(name, PARTITIONS);
@@ -60,19 +51,6 @@ final class BenchTopics implements AutoCloseable {
         String topic = prefix + name;
         topics.createTopic(topic, partitions);
         live.add(topic);
-        Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
-        for (int partition = 0; partition < partitions; partition++) {
-            ends.put(new TopicPartition(topic, partition), OffsetSpec.latest());
-        }
-        boolean ready = WaitFor.until(DEADLINE, () -> topics.describeTopic(topic).partitions(),
-                        described -> described.stream().allMatch(p -> p.leader().isPresent())).isPresent()
-                && WaitFor.until(DEADLINE,
-                        () -> admin.listOffsets(ends).all().get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS),
-                        answers -> answers.size() == partitions).isPresent();
-        if (!ready) {
-            throw new IllegalStateException("the leaders of " + topic + " did not answer within "
-                    + DEADLINE.toSeconds() + " s");
-        }
         return topic;
     }
 
