@@ -81,14 +81,12 @@ final class ProducerRace {
                 List<BenchEvent> slice = events.subList(chunk * events.size() / CHUNKS,
                         (chunk + 1) * events.size() / CHUNKS);
                 // ABBA: ours, raw, raw, ours, ... so a drift within the round favours neither side.
-                boolean oursNow = (chunk % 2 == 0) == oursFirst;
-                for (int turn = 0; turn < 2; turn++) {
-                    if (oursNow) {
-                        oursTime = oursTime.plus(send(ours, oursTopic, slice));
-                    } else {
-                        rawTime = rawTime.plus(send(raw, rawTopic, slice));
-                    }
-                    oursNow = !oursNow;
+                if ((chunk % 2 == 0) == oursFirst) {
+                    oursTime = oursTime.plus(send(ours, oursTopic, slice));
+                    rawTime = rawTime.plus(send(raw, rawTopic, slice));
+                } else {
+                    rawTime = rawTime.plus(send(raw, rawTopic, slice));
+                    oursTime = oursTime.plus(send(ours, oursTopic, slice));
                 }
             }
             return new Interleaved.Pair<>(oursTime.of(workload), rawTime.of(workload));
