@@ -195,8 +195,9 @@ public final class TopicAdmin implements AutoCloseable {
 
     /**
      * Creates a topic with the broker's default replication factor and settings, and returns once every
-     * partition has a leader, so records can be written at once. Creating a topic that already exists with the
-     * same partition count succeeds (returns false), so startup code can call it on every start.
+     * partition has a leader that answers for it, so records can be written at once. Creating a topic that
+     * already exists with the same partition count succeeds (returns false), so startup code can call it on
+     * every start.
      *
      * @param name       the topic name
      * @param partitions the partition count, 1 or more
