@@ -24,7 +24,8 @@ import dev.kafkaprimer.examples.watch.Watch;
  *   <li>start {@code --consumers} group members, each a {@code CommitLoop} handling {@code --concurrency} events
  *       at once ({@code --ordering key}: one user's in order) with a database connection for each, or with
  *       {@code --batch} a partition's events of one poll at once, in one database transaction;</li>
- *   <li>produce the events, key = user id, and show how users and events fall on partitions;</li>
+ *   <li>produce the events, key = user id, and show how users and events fall on partitions (with
+ *       {@code --produce-first} before stage 2, so that only the consuming side is timed);</li>
  *   <li>with {@code --crash-consumer}: kill one member's JVM with SIGKILL mid-run; a new member takes over;</li>
  *   <li>wait (bounded) until the group has committed every record, printing progress and lag;</li>
  *   <li>the end check: every balance against an independent ledger, and the counts that prove it; and one
@@ -73,6 +74,8 @@ public final class WalletExample implements Example {
                         WalletDatabase::checkName)
                 .flag("--keep-db", "keep the database's rows from earlier runs")
                 .decimal("--notify-failure-rate", "R", "0.1", 0, 1, "share of notifier calls that fail on purpose, 0..1")
+                .flag("--produce-first", "write every event before the group starts, and time only the consuming of"
+                        + " that backlog (without it the clock starts at the first send, while the group consumes)")
                 .flag("--crash-consumer", "kill one consumer JVM with SIGKILL mid-run")
                 .flag("--no-key", "send events without a key, to see what keys are for")
                 .integer("--malformed", "N", "0", 0, 1_000, "also write N records that are not JSON (they go to the DLT)")
@@ -115,11 +118,20 @@ public final class WalletExample implements Example {
             watch.web().watch(kafka, plan.topic(), groupId);
             WalletMember.Watchers watchers = new WalletMember.Watchers(watch.metrics(), watch.web(),
                     tracing.observations());
+            // stage 3 comes first with --produce-first: the group then starts on a backlog, and the clock with it.
+            if (plan.produceFirst()) {
+                produce(plan, kafka, generated, watchers, out);
+            }
+            long groupStarts = System.nanoTime();
             try (WalletGroup group = startGroup(plan, kafka, groupId, notifier, watchers, out)) {
-                // stage 3: produce
-                long started = System.nanoTime();
-                EventWriter.produce(kafka, plan, generated, watchers, "3. ", out);
-                EventWriter.injectMalformed(kafka.clientProperties(), plan.topic(), plan.malformed(), out);
+                long started = plan.produceFirst() ? groupStarts : System.nanoTime();
+                if (plan.produceFirst()) {
+                    out.printf("   The group started on a backlog of %d events: timed from when it began to form.%n",
+                            plan.events());
+                } else {
+                    // stage 3: produce while the group consumes; the clock runs from the first send
+                    produce(plan, kafka, generated, watchers, out);
+                }
                 // stage 4: the crash
                 crashOneMember(plan, group, out);
                 // stage 5: wait for the group to catch up
@@ -165,6 +177,13 @@ public final class WalletExample implements Example {
                     + "applies them in one database transaction, then notifies them all at once.");
         }
         return group;
+    }
+
+    /** Stage 3: the events with key = user id, then any malformed records. */
+    private static void produce(WalletPlan plan, KafkaConnection kafka, List<WalletEvent> generated,
+                                WalletMember.Watchers watchers, PrintStream out) {
+        EventWriter.produce(kafka, plan, generated, watchers, "3. ", out);
+        EventWriter.injectMalformed(kafka.clientProperties(), plan.topic(), plan.malformed(), out);
     }
 
     /** Stage 4: with --crash-consumer, SIGKILL one member's JVM after about a quarter of its share. */

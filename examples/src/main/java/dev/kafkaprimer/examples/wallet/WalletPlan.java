@@ -30,11 +30,12 @@ import dev.kafkaprimer.examples.cli.UsageException;
  * @param timeout     how long the group has to consume everything
  * @param role        the whole run in this process, or one part of a run spread over processes
  * @param idleExit    with {@link Role#CONSUME}: stop after this long without an event; null: run until stopped
+ * @param produceFirst whether every event is written before the group starts, and only consuming is timed
  */
 record WalletPlan(int users, int events, int partitions, int consumers, int concurrency, Ordering ordering,
                   WalletMember.Handling handling, int malformed, long seed, boolean keyed, boolean crash,
                   double failureRate, String topic, String db, boolean keepDb, Duration timeout, Role role,
-                  Duration idleExit) {
+                  Duration idleExit, boolean produceFirst) {
 
     /** What one {@code ./primer wallet} process does ({@code --role}). */
     enum Role {
@@ -77,6 +78,18 @@ record WalletPlan(int users, int events, int partitions, int consumers, int conc
             throw new UsageException("--idle-exit is for --role consume (a process that otherwise runs until "
                     + "stopped), was --role " + args.choice("--role"));
         }
+        boolean produceFirst = args.flag("--produce-first");
+        if (produceFirst && role != Role.ALL) {
+            throw new UsageException("--produce-first orders the parts of a one-process run (--role all), was --role "
+                    + args.choice("--role") + "; across processes, run --role produce before starting consume");
+        }
+        if (produceFirst && args.integer("--malformed") > 0) {
+            // The members join while the backlog is read, so partitions move mid-run: a poison pill handled but not
+            // yet committed when its partition moves would be handled again, and dead-lettered twice.
+            throw new UsageException("--produce-first goes without --malformed (was " + args.integer("--malformed")
+                    + "): partitions move while the group forms on the backlog, and a poison pill could be"
+                    + " dead-lettered twice");
+        }
         boolean batch = args.flag("--batch");
         // The defaults are the fastest way that keeps one user's events in order: 8 workers per member, each user's
         // events one at a time (a failing notifier call then holds back only its own user). A batch is a
@@ -90,7 +103,7 @@ record WalletPlan(int users, int events, int partitions, int consumers, int conc
                 consumers, concurrency, ordering, handling(batch, ordering, concurrency),
                 args.integer("--malformed"), args.integer("--seed"), !args.flag("--no-key"), crash,
                 args.decimal("--notify-failure-rate"), args.string("--topic"), args.string("--db"),
-                args.flag("--keep-db"), args.timeout(), role, idleExit);
+                args.flag("--keep-db"), args.timeout(), role, idleExit, produceFirst);
     }
 
     /** A batch is one partition's events, handled on the loop thread: no other ordering, no worker threads. */

@@ -85,6 +85,22 @@ class WalletExampleTest {
     }
 
     @Test
+    void shouldMatchTheLedgerWhenTheGroupFormsOnABacklogAndAMemberIsKilled(KafkaCluster kafka, TestTopics topics) {
+        // --produce-first: every event waits in the topic before the first member joins, so partitions move
+        // between members while the backlog is read, and again when the killed member's are taken over
+        PrimerRun run = wallet(kafka, topics, TestDatabases.sqlite(dir), "--events", "3000", "--users", "40",
+                "--produce-first", "--batch", "--crash-consumer", "--seed", "7");
+
+        Map<String, Long> summary = assertMatchesTheLedger(run, 3000);
+        assertEquals(summary.get("applied"), summary.get("notified"), "every applied event notified once");
+        String out = run.out();
+        assertTrue(out.indexOf("3. Produced 3000 events") < out.indexOf("2. Started consumer group"),
+                "produced before the group started: " + run);
+        assertTrue(out.contains("The group started on a backlog of 3000 events"), run::toString);
+        assertTrue(out.contains("SIGKILL"), run::toString);
+    }
+
+    @Test
     void shouldSendMalformedRecordsToTheDeadLetterTopicAndStayCorrect(KafkaCluster kafka, TestTopics topics) {
         PrimerRun run = wallet(kafka, topics, TestDatabases.sqlite(dir), "--events", "1000", "--users", "20",
                 "--malformed", "2");
