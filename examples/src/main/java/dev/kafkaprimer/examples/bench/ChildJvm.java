@@ -13,8 +13,8 @@ import dev.kafkaprimer.examples.cli.KafkaConnection;
 import dev.kafkaprimer.examples.cli.Primer;
 
 /**
- * Runs {@code ./primer ARGS} in a new JVM with this JVM's class path, as a learner's shell would: a cold JVM,
- * nothing loaded, nothing compiled. {@value KafkaConnection#ENV} is removed from its environment, so only the
+ * Runs {@code ./primer ARGS} (or another main class) in a new JVM with this JVM's class path, as a learner's
+ * shell would: a cold JVM, nothing loaded, nothing compiled. {@value KafkaConnection#ENV} is removed from its environment, so only the
  * arguments say which cluster it uses.
  */
 final class ChildJvm {
@@ -42,10 +42,20 @@ final class ChildJvm {
      * @throws IllegalStateException if it has not ended by then (it is killed first)
      */
     static Result primer(Duration deadline, List<String> args) throws IOException, InterruptedException {
+        return run(deadline, Primer.class, args);
+    }
+
+    /**
+     * Runs {@code mainClass} with {@code args} and waits for it at most {@code deadline}.
+     *
+     * @throws IllegalStateException if it has not ended by then (it is killed first)
+     */
+    static Result run(Duration deadline, Class<?> mainClass, List<String> args)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"),
-                Primer.class.getName()));
+                mainClass.getName()));
         command.addAll(args);
         // Files, not pipes: a child that prints a lot never blocks on a pipe nobody is reading yet.
         Path out = Files.createTempFile("kafka-primer-bench-", ".out");
@@ -58,7 +68,8 @@ final class ChildJvm {
             Process process = builder.start();
             if (!process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                throw new IllegalStateException("./primer " + String.join(" ", args) + " did not end within "
+                throw new IllegalStateException(mainClass.getSimpleName() + " " + String.join(" ", args)
+                        + " did not end within "
                         + deadline.toSeconds() + " s; killed it");
             }
             return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),

@@ -5,61 +5,95 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import dev.kafkaprimer.examples.wallet.NotifierBound;
+
 /**
- * The wallet example end to end, in a new JVM against the bench's cluster, on a fresh SQLite file: its own
- * summary line gives the events and the seconds from the first send to the last event consumed.
+ * The wallet example and its notifier's bound, each in a new JVM against the bench's cluster, each measured on
+ * its second pass in that JVM: the wallet runs twice ({@link WarmedWallet}), on fresh topics and SQLite files,
+ * with {@code --produce-first} (its events written before the group starts, so that the consuming side alone
+ * is timed, as the bare notifier loop is); the bound times its second pass too ({@link NotifierBound}).
  */
 final class WalletBench {
 
-    private static final Pattern SUMMARY = Pattern.compile("wallet: OK .*\\bevents=(\\d+) .*\\bseconds=([\\d.,]+)");
+    /** A summary line, the warm-up's ({@code warm-up: wallet: OK …}) or the timed run's. */
+    private static final Pattern SUMMARY =
+            Pattern.compile("(?m)^(warm-up: )?wallet: OK .*\\bevents=(\\d+) .*\\bseconds=([\\d.,]+)");
+    private static final Pattern BOUND = Pattern.compile("(?m)^" + NotifierBound.OUTPUT_KEY + "=(\\d+)$");
+
+    /**
+     * One configuration's events per second.
+     *
+     * @param firstRun the warm-up run, in a JVM that had not run anything yet
+     * @param warmed   the timed run after it, in the same JVM
+     */
+    record EventsPerSecond(double firstRun, double warmed) {
+    }
 
     private WalletBench() {
     }
 
-    /** Runs the wallet with {@code events} events and its default flags; its events per second. */
-    static double eventsPerSecond(String bootstrapServers, java.util.Optional<String> commandConfig,
-                                  BenchTopics topics, int events, PrintStream out)
-            throws Exception {
-        return eventsPerSecond(bootstrapServers, commandConfig, topics, events, List.of(), out);
-    }
-
-    /** Runs the wallet with {@code events} events and {@code flags} besides; its events per second. */
-    static double eventsPerSecond(String bootstrapServers, java.util.Optional<String> commandConfig,
-                                  BenchTopics topics, int events, List<String> flags, PrintStream out)
+    /** Runs the wallet with {@code events} events and {@code flags} besides, twice in one new JVM. */
+    static EventsPerSecond eventsPerSecond(String bootstrapServers, Optional<String> commandConfig,
+                                           BenchTopics topics, int events, List<String> flags, PrintStream out)
             throws Exception {
         Path dir = Files.createTempDirectory("kafka-primer-bench-wallet-");
         String topic = topics.prefix() + "wallet";
+        String warmUpTopic = topic + "-warm-up";
         // At least 100 events/s, or something is wrong: give up then rather than wait forever.
         int timeoutSeconds = 60 + events / 100;
         try {
-            List<String> args = new java.util.ArrayList<>(List.of("wallet",
-                    "--bootstrap-server", bootstrapServers, "--events", Integer.toString(events),
-                    "--topic", topic, "--db", dir.resolve("wallet.db").toString(),
+            List<String> args = new ArrayList<>(List.of(warmUpTopic, dir.resolve("warm-up.db").toString(),
+                    "wallet", "--bootstrap-server", bootstrapServers, "--events", Integer.toString(events),
+                    "--topic", topic, "--db", dir.resolve("wallet.db").toString(), "--produce-first",
                     "--timeout", Integer.toString(timeoutSeconds)));
             args.addAll(flags);
             // The same security settings as this run (environment variables reach the child by themselves).
             commandConfig.ifPresent(file -> args.addAll(List.of("--command-config", file)));
-            ChildJvm.Result run = ChildJvm.primer(Duration.ofSeconds(timeoutSeconds + 60), args);
+            ChildJvm.Result run = ChildJvm.run(Duration.ofSeconds(2L * timeoutSeconds + 60), WarmedWallet.class, args);
             Matcher summary = SUMMARY.matcher(run.out());
-            if (run.exitCode() != 0 || !summary.find()) {
-                throw new IllegalStateException("./primer wallet failed (exit " + run.exitCode() + "):\n" + run.tail());
+            double[] perSecond = new double[2];
+            for (int i = 0; i < 2; i++) {
+                if (run.exitCode() != 0 || !summary.find() || (summary.group(1) != null) != (i == 0)) {
+                    throw new IllegalStateException("./primer wallet failed (exit " + run.exitCode() + "):\n"
+                            + run.tail());
+                }
+                out.println("   " + summary.group());
+                // The wallet prints its seconds in the default locale: 12.3 or 12,3.
+                perSecond[i] = Long.parseLong(summary.group(2)) / Double.parseDouble(summary.group(3).replace(',', '.'));
             }
-            long counted = Long.parseLong(summary.group(1));
-            // The wallet prints its seconds in the default locale: 12.3 or 12,3.
-            double seconds = Double.parseDouble(summary.group(2).replace(',', '.'));
-            out.println("   " + summary.group());
-            return counted / seconds;
+            return new EventsPerSecond(perSecond[0], perSecond[1]);
         } finally {
-            topics.delete(topic);
-            topics.delete(topic + ".DLT");
+            for (String each : List.of(topic, warmUpTopic)) {
+                topics.delete(each);
+                topics.delete(each + ".DLT");
+            }
             deleteTree(dir);
         }
+    }
+
+    /**
+     * The notifier's bound, {@link NotifierBound#callsPerSecond} in a new JVM (as each wallet run has one): calls
+     * per second of its second pass.
+     */
+    static double notifierCallsPerSecond(int clients, int events, double failureRate, Duration deadline)
+            throws Exception {
+        ChildJvm.Result run = ChildJvm.run(deadline.plusSeconds(60), NotifierBound.class, List.of(
+                Integer.toString(clients), Integer.toString(events), Double.toString(failureRate),
+                Long.toString(deadline.toSeconds())));
+        Matcher bound = BOUND.matcher(run.out());
+        if (run.exitCode() != 0 || !bound.find()) {
+            throw new IllegalStateException("the notifier's bound failed (exit " + run.exitCode() + "):\n"
+                    + run.tail());
+        }
+        return Double.parseDouble(bound.group(1));
     }
 
     private static void deleteTree(Path dir) throws IOException {

@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import dev.kafkaprimer.examples.cli.SmallMachines;
 import io.micrometer.observation.ObservationRegistry;
 
 /**
@@ -23,8 +24,26 @@ public final class NotifierBound {
 
     /** Calls each client has open at once, as each wallet member has. */
     public static final int IN_FLIGHT = NotifierClient.IN_FLIGHT;
+    /** What {@link #main} prints before {@code =} and the calls per second. */
+    public static final String OUTPUT_KEY = "notifier_calls_per_s";
 
     private NotifierBound() {
+    }
+
+    /**
+     * {@code NotifierBound CLIENTS EVENTS FAILURE_RATE TIMEOUT_SECONDS}: {@link #callsPerSecond} in a JVM of its own,
+     * as {@code ./primer bench} runs it (a new JVM, as each of its wallet runs has, set up as {@code ./primer}'s
+     * are); prints {@code notifier_calls_per_s=N}.
+     */
+    public static void main(String[] args) throws Exception {
+        if (args.length != 4) {
+            System.err.println("usage: NotifierBound CLIENTS EVENTS FAILURE_RATE TIMEOUT_SECONDS");
+            System.exit(2);
+        }
+        SmallMachines.apply();
+        double calls = callsPerSecond(Integer.parseInt(args[0]), Integer.parseInt(args[1]),
+                Double.parseDouble(args[2]), Long.parseLong(args[3]));
+        System.out.println(OUTPUT_KEY + "=" + Math.round(calls));
     }
 
     /**
