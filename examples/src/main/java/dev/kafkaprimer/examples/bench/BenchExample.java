@@ -347,8 +347,8 @@ public final class BenchExample implements Example {
         report.put("wallet_best_events_per_s", Math.round(best));
         // What bounds it: the third party's own HTTP round trips, with as many callers as the fastest runs have.
         double calls = WalletBench.notifierCallsPerSecond(NOTIFIER_CLIENTS, plan.walletEvents(), 0.1,
-                plan.runDeadline());
-        report.single(String.format("  bound: bare notifier clients, %d x %d calls open", NOTIFIER_CLIENTS,
+                plan.runDeadline(), out);
+        report.single(String.format("  bound: bare notifier clients, %d x %d calls open, median", NOTIFIER_CLIENTS,
                         NotifierBound.IN_FLIGHT),
                 String.format("%,.0f calls/s (about %,.0f events/s at %.2f calls per event; the wallet has %.0f%%)",
                         calls, calls / CALLS_PER_EVENT, CALLS_PER_EVENT, 100 * best * CALLS_PER_EVENT / calls));
