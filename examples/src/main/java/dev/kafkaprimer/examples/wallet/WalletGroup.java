@@ -29,7 +29,9 @@ final class WalletGroup implements AutoCloseable {
      * When there are no more members than {@code partitions}, it returns once every member in this JVM owns
      * partitions: the group's rebalances are over before the first event, so no partition moves mid-run (a
      * record handled but not yet committed when its partition moves is handled again by the next owner: harmless
-     * for the balances, but a poison pill would then reach the dead-letter topic twice).
+     * for the balances, but a poison pill would then reach the dead-letter topic twice). With
+     * {@code --produce-first} the events are waiting already, so the first member starts on them at once and
+     * partitions do move while the others join (which is why that flag refuses {@code --malformed}).
      */
     static WalletGroup start(WalletMember.Settings settings, WalletMember.Watchers watch, int consumers,
                              int partitions, boolean crash, Duration deadline)
