@@ -14,8 +14,8 @@ import dev.kafkaprimer.examples.cli.Primer;
 
 /**
  * Runs {@code ./primer ARGS} (or another main class) in a new JVM with this JVM's class path, as a learner's
- * shell would: a cold JVM, nothing loaded, nothing compiled. {@value KafkaConnection#ENV} is removed from its environment, so only the
- * arguments say which cluster it uses.
+ * shell would: a cold JVM, nothing loaded, nothing compiled. {@value KafkaConnection#ENV} is removed from its
+ * environment, so only the arguments say which cluster it uses.
  */
 final class ChildJvm {
 
@@ -69,8 +69,7 @@ final class ChildJvm {
             if (!process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                 throw new IllegalStateException(mainClass.getSimpleName() + " " + String.join(" ", args)
-                        + " did not end within "
-                        + deadline.toSeconds() + " s; killed it");
+                        + " did not end within " + deadline.toSeconds() + " s; killed it");
             }
             return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
                     Files.readString(err, StandardCharsets.UTF_8));

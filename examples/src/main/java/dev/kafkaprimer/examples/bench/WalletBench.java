@@ -62,18 +62,9 @@ final class WalletBench {
             // The same security settings as this run (environment variables reach the child by themselves).
             commandConfig.ifPresent(file -> args.addAll(List.of("--command-config", file)));
             ChildJvm.Result run = ChildJvm.run(Duration.ofSeconds(2L * timeoutSeconds + 60), WarmedWallet.class, args);
-            Matcher summary = SUMMARY.matcher(run.out());
-            double[] perSecond = new double[2];
-            for (int i = 0; i < 2; i++) {
-                if (run.exitCode() != 0 || !summary.find() || (summary.group(1) != null) != (i == 0)) {
-                    throw new IllegalStateException("./primer wallet failed (exit " + run.exitCode() + "):\n"
-                            + run.tail());
-                }
-                out.println("   " + summary.group());
-                // The wallet prints its seconds in the default locale: 12.3 or 12,3.
-                perSecond[i] = Long.parseLong(summary.group(2)) / Double.parseDouble(summary.group(3).replace(',', '.'));
-            }
-            return new EventsPerSecond(perSecond[0], perSecond[1]);
+            Matcher summaries = SUMMARY.matcher(run.out());
+            double firstRun = nextEventsPerSecond(summaries, true, run, out);
+            return new EventsPerSecond(firstRun, nextEventsPerSecond(summaries, false, run, out));
         } finally {
             for (String each : List.of(topic, warmUpTopic)) {
                 topics.delete(each);
@@ -81,6 +72,17 @@ final class WalletBench {
             }
             deleteTree(dir);
         }
+    }
+
+    /** Events per second from the next summary line, which must be the warm-up's if {@code warmUp}; printed. */
+    private static double nextEventsPerSecond(Matcher summaries, boolean warmUp, ChildJvm.Result run,
+                                              PrintStream out) {
+        if (run.exitCode() != 0 || !summaries.find() || (summaries.group(1) != null) != warmUp) {
+            throw new IllegalStateException("./primer wallet failed (exit " + run.exitCode() + "):\n" + run.tail());
+        }
+        out.println("   " + summaries.group());
+        // The wallet prints its seconds in the default locale: 12.3 or 12,3.
+        return Long.parseLong(summaries.group(2)) / Double.parseDouble(summaries.group(3).replace(',', '.'));
     }
 
     /**
