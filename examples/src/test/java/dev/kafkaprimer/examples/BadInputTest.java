@@ -59,6 +59,7 @@ class BadInputTest {
                 usage("a failure rate above 1", "'1.5'", "wallet", "--notify-failure-rate", "1.5"),
                 usage("a crash with one consumer", "was 1", "wallet", "--crash-consumer", "--consumers", "1"),
                 usage("a backlog with poison pills", "was 2", "wallet", "--produce-first", "--malformed", "2"),
+                usage("bulk notifications without batches", "--bulk-notify", "wallet", "--bulk-notify"),
                 usage("a backlog for one part of a run", "was --role check", "wallet", "--produce-first", "--role",
                         "check"),
                 usage("no keys at all", "',,'", "keys", "--keys", ",,"),

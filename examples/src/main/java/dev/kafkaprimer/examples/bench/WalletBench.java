@@ -19,9 +19,9 @@ import dev.kafkaprimer.examples.wallet.NotifierBound;
 /**
  * The wallet example and its notifier's bound, each in a new JVM against the bench's cluster, each measured on
  * its second pass in that JVM: the wallet runs twice ({@link WarmedWallet}), on fresh topics and SQLite files,
- * with {@code --produce-first} (its events written before the group starts, so that the consuming side alone
- * is timed, as the bare notifier loop is); the bound times its second pass too ({@link NotifierBound}), in
- * each of a few new JVMs.
+ * with the flags given (with {@code --produce-first} its events are written before the group starts, so that
+ * the consuming side alone is timed, as the bare notifier loop is); the bound times its second pass too
+ * ({@link NotifierBound}), in each of a few new JVMs.
  */
 final class WalletBench {
 
@@ -56,7 +56,7 @@ final class WalletBench {
         try {
             List<String> args = new ArrayList<>(List.of(warmUpTopic, dir.resolve("warm-up.db").toString(),
                     "wallet", "--bootstrap-server", bootstrapServers, "--events", Integer.toString(events),
-                    "--topic", topic, "--db", dir.resolve("wallet.db").toString(), "--produce-first",
+                    "--topic", topic, "--db", dir.resolve("wallet.db").toString(),
                     "--timeout", Integer.toString(timeoutSeconds)));
             args.addAll(flags);
             // The same security settings as this run (environment variables reach the child by themselves).

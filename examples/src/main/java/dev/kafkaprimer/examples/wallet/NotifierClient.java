@@ -7,8 +7,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -17,6 +19,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kafkaprimer.core.json.Json;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.transport.Kind;
@@ -32,6 +36,9 @@ import io.micrometer.observation.transport.SenderContext;
  * a child of the handler's, whose trace context goes in the request's {@code traceparent} header, so the trace
  * reaches the third party. With {@link ObservationRegistry#NOOP} nothing is observed.
  *
+ * <p>{@link #notifyInBulk} uses the notifier's bulk endpoint instead: hundreds of events per call, each still
+ * with its own idempotency key, the refused ones sent again in the next call after the backoff.
+ *
  * <p>Thread-safe (the JDK's {@link HttpClient} is).
  */
 final class NotifierClient {
@@ -40,6 +47,9 @@ final class NotifierClient {
     private static final long FIRST_BACKOFF_MS = 20;
     /** Calls open at once from {@link #notifyAll}. */
     static final int IN_FLIGHT = 32;
+    /** Event ids per call in {@link #notifyInBulk}: a call of 500 ids is about 20 KB. */
+    static final int BULK_SIZE = 500;
+    private static final ObjectMapper JSON = Json.defaultMapper();
 
     /**
      * The threads that finish calls and start retries, shared by every client in the JVM (daemons: they never keep
@@ -55,12 +65,14 @@ final class NotifierClient {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).executor(CALLBACKS).build();
     private final URI uri;
+    private final URI bulkUri;
     private final int attempts;
     private final ObservationRegistry observations;
     private final Semaphore inFlight = new Semaphore(IN_FLIGHT);
 
     NotifierClient(URI uri, int attempts, ObservationRegistry observations) {
         this.uri = uri;
+        this.bulkUri = uri.resolve(PaymentNotifier.BULK_PATH);
         this.attempts = attempts;
         this.observations = observations;
     }
@@ -113,6 +125,114 @@ final class NotifierClient {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Notifies about every event of {@code events} with the notifier's bulk endpoint: the events go in calls of up
+     * to {@value #BULK_SIZE} ids, all of those calls at once; the ids a call's answer names as refused (or all of
+     * its ids, if the call itself failed) go again in the next round, after a backoff that doubles from 20 ms,
+     * until each event has had as many attempts as {@link #notify} gives one. An accepted event is never sent
+     * again, and a refused one holds back no other: the others were accepted in the first round. This thread
+     * waits for each round and its backoff (300 ms in all at most with five attempts), as a batch waits for its
+     * slowest notification with {@link #notifyAll}.
+     *
+     * @return the first event (by position) that was refused every attempt, with why; empty if all were accepted
+     * @throws InterruptedException if interrupted while waiting
+     * @throws IllegalStateException if a round's calls have not all ended within what is left of {@code deadline}
+     */
+    Optional<FirstFailure> notifyInBulk(List<WalletEvent> events, Duration deadline) throws InterruptedException {
+        long giveUpAt = System.nanoTime() + deadline.toNanos();
+        List<Integer> pending = new ArrayList<>(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            pending.add(i);
+        }
+        String[] lastRefusal = new String[events.size()];
+        long delayMs = FIRST_BACKOFF_MS;
+        for (int attempt = 1; ; attempt++) {
+            pending = refusedIn(bulkRound(events, pending), events, lastRefusal, giveUpAt, deadline);
+            if (pending.isEmpty()) {
+                return Optional.empty();
+            }
+            if (attempt == attempts) {
+                int first = pending.get(0);
+                return Optional.of(new FirstFailure(first, failedEveryAttempt(events.get(first), lastRefusal[first])));
+            }
+            TimeUnit.MILLISECONDS.sleep(Math.min(delayMs, Math.max(0, (giveUpAt - System.nanoTime()) / 1_000_000)));
+            delayMs *= 2;
+        }
+    }
+
+    /** One round of {@link #notifyInBulk}: the events at {@code positions}, in calls of up to BULK_SIZE, at once. */
+    private List<BulkCall> bulkRound(List<WalletEvent> events, List<Integer> positions) {
+        List<BulkCall> calls = new ArrayList<>();
+        for (int from = 0; from < positions.size(); from += BULK_SIZE) {
+            List<Integer> part = positions.subList(from, Math.min(from + BULK_SIZE, positions.size()));
+            List<String> ids = new ArrayList<>(part.size());
+            for (int position : part) {
+                ids.add(events.get(position).eventId());
+            }
+            HttpRequest request = HttpRequest.newBuilder(bulkUri)
+                    .timeout(TIMEOUT)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(bulkBody(ids)))
+                    .build();
+            calls.add(new BulkCall(part, http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())));
+        }
+        return calls;
+    }
+
+    /** A bulk call in flight: the positions of the events it carries, and its answer to come. */
+    private record BulkCall(List<Integer> positions, CompletableFuture<HttpResponse<byte[]>> answer) {
+    }
+
+    /**
+     * Waits for a round's calls; returns, in order, the positions of the events to send again, and writes why
+     * each was refused into {@code lastRefusal}.
+     */
+    private List<Integer> refusedIn(List<BulkCall> calls, List<WalletEvent> events, String[] lastRefusal,
+                                    long giveUpAt, Duration deadline) throws InterruptedException {
+        List<Integer> refused = new ArrayList<>();
+        for (BulkCall call : calls) {
+            Set<String> refusedIds;
+            String why;
+            try {
+                HttpResponse<byte[]> response = call.answer()
+                        .get(Math.max(0, giveUpAt - System.nanoTime()), TimeUnit.NANOSECONDS);
+                refusedIds = response.statusCode() == 200 ? refusedIds(response.body()) : null;
+                why = refusedIds == null ? "HTTP " + response.statusCode() + " for the whole bulk call"
+                        : "refused in a bulk call";
+            } catch (ExecutionException failed) {
+                refusedIds = null;
+                why = failed.getCause().toString();
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("notifier calls did not finish within " + deadline.toSeconds() + " s");
+            }
+            for (int position : call.positions()) {
+                if (refusedIds == null || refusedIds.contains(events.get(position).eventId())) {
+                    refused.add(position);
+                    lastRefusal[position] = why;
+                }
+            }
+        }
+        return refused;
+    }
+
+    private static byte[] bulkBody(List<String> ids) {
+        try {
+            return JSON.writeValueAsBytes(new PaymentNotifier.BulkRequest(ids));
+        } catch (IOException e) {
+            throw new IllegalStateException("could not write a list of event ids as JSON", e);
+        }
+    }
+
+    /** The refused ids of a bulk call's answer; null (all of the call's events to send again) if unreadable. */
+    private static Set<String> refusedIds(byte[] answer) {
+        try {
+            List<String> refused = JSON.readValue(answer, PaymentNotifier.BulkResponse.class).refused();
+            return refused == null ? null : new HashSet<>(refused);
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /**

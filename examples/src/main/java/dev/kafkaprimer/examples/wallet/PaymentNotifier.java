@@ -6,6 +6,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -15,8 +17,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.kafkaprimer.core.json.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,12 +32,19 @@ import org.slf4j.LoggerFactory;
  * ({@code failureRate}), so the consumer must retry; a failed call changes nothing. It counts the distinct
  * keys it accepted, which the end check compares with the events applied.
  *
+ * <p>{@code POST /notify-bulk} with a JSON body {@code {"eventIds":["…","…"]}} notifies about many events in one
+ * call, as many real third parties allow (a batch endpoint): each id is an idempotency key of its own, and each
+ * is refused on purpose or accepted on its own, with the same share; the answer, HTTP 200 with
+ * {@code {"refused":["…"]}}, names the ones to send again. One round trip then carries hundreds of events.
+ *
  * <p>Thread-safe. Lifecycle: {@link #start} binds and serves; {@link #close} stops within a second.
  */
 final class PaymentNotifier implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PaymentNotifier.class);
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    /** Where {@link #bulkUri()} points: many events in one call. */
+    static final String BULK_PATH = "/notify-bulk";
     /** W3C trace context, sent by a traced client. */
     static final String TRACEPARENT = "traceparent";
 
@@ -48,8 +59,14 @@ final class PaymentNotifier implements AutoCloseable {
     /** Where accepted keys are also recorded for other processes' notifiers, or null; guarded by itself. */
     private final WalletStore shared;
     private final Set<String> accepted = ConcurrentHashMap.newKeySet();
+    private static final ObjectMapper JSON = Json.defaultMapper();
+
     private final AtomicLong calls = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong bulkCalls = new AtomicLong();
+    /** Event ids sent in bulk calls, and how many of them were refused on purpose. */
+    private final AtomicLong bulkEvents = new AtomicLong();
+    private final AtomicLong refusedInBulk = new AtomicLong();
     /** By trace id; only sampled traces are kept (a few), so this stays small in a run of millions. */
     private final Map<String, ReceivedTrace> sampledTraces = new ConcurrentHashMap<>();
 
@@ -87,6 +104,7 @@ final class PaymentNotifier implements AutoCloseable {
         ExecutorService threads = Executors.newFixedThreadPool(4);
         PaymentNotifier notifier = new PaymentNotifier(server, threads, failureRate, seed, shared);
         server.createContext("/notify", notifier::handle);
+        server.createContext(BULK_PATH, notifier::handleBulk);
         server.setExecutor(threads);
         server.start();
         return notifier;
@@ -94,6 +112,11 @@ final class PaymentNotifier implements AutoCloseable {
 
     URI uri() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/notify");
+    }
+
+    /** The bulk endpoint: {@code POST {"eventIds":[…]}}, answered with {@code {"refused":[…]}}. */
+    URI bulkUri() {
+        return uri().resolve(BULK_PATH);
     }
 
     /** Distinct event ids accepted. */
@@ -118,6 +141,21 @@ final class PaymentNotifier implements AutoCloseable {
         return failed.get();
     }
 
+    /** Calls to the bulk endpoint (counted in {@link #calls} too). */
+    long bulkCalls() {
+        return bulkCalls.get();
+    }
+
+    /** Event ids the bulk calls carried, refused ones (sent again) included. */
+    long bulkEvents() {
+        return bulkEvents.get();
+    }
+
+    /** Event ids of bulk calls refused on purpose (each then sent again by the client). */
+    long refusedInBulk() {
+        return refusedInBulk.get();
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange; InputStream body = exchange.getRequestBody()) {
             body.readAllBytes();
@@ -127,11 +165,7 @@ final class PaymentNotifier implements AutoCloseable {
                 exchange.sendResponseHeaders(400, -1);
                 return;
             }
-            boolean fail;
-            synchronized (random) {
-                fail = random.nextDouble() < failureRate;
-            }
-            if (fail) {
+            if (failsOnPurpose()) {
                 failed.incrementAndGet();
                 exchange.sendResponseHeaders(503, -1);
                 return;
@@ -142,6 +176,58 @@ final class PaymentNotifier implements AutoCloseable {
             }
             keepIfSampled(key, exchange.getRequestHeaders().getFirst(TRACEPARENT));
             exchange.sendResponseHeaders(204, -1);
+        }
+    }
+
+    /** The body of a bulk call. */
+    record BulkRequest(List<String> eventIds) {
+    }
+
+    /** The answer to a bulk call: the ids it did not accept, to be sent again. */
+    record BulkResponse(List<String> refused) {
+    }
+
+    private void handleBulk(HttpExchange exchange) throws IOException {
+        try (exchange; InputStream body = exchange.getRequestBody()) {
+            byte[] bytes = body.readAllBytes();
+            calls.incrementAndGet();
+            bulkCalls.incrementAndGet();
+            List<String> keys = "POST".equals(exchange.getRequestMethod()) ? eventIdsOf(bytes) : null;
+            if (keys == null) {
+                exchange.sendResponseHeaders(400, -1);
+                return;
+            }
+            bulkEvents.addAndGet(keys.size());
+            List<String> refused = new ArrayList<>();
+            for (String key : keys) {
+                // Each id on its own, as if it had come in a call of its own: one refused holds back no other.
+                if (failsOnPurpose()) {
+                    refusedInBulk.incrementAndGet();
+                    refused.add(key);
+                } else if (!record(key)) {
+                    refused.add(key);
+                }
+            }
+            byte[] answer = JSON.writeValueAsBytes(new BulkResponse(refused));
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, answer.length);
+            exchange.getResponseBody().write(answer);
+        }
+    }
+
+    /** The ids of a bulk call's body; null if it is not {@code {"eventIds":[…]}} with no blank id. */
+    private static List<String> eventIdsOf(byte[] body) {
+        try {
+            List<String> keys = JSON.readValue(body, BulkRequest.class).eventIds();
+            return keys == null || keys.stream().anyMatch(key -> key == null || key.isBlank()) ? null : keys;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private boolean failsOnPurpose() {
+        synchronized (random) {
+            return random.nextDouble() < failureRate;
         }
     }
 

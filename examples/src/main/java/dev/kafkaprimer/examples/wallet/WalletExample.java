@@ -68,6 +68,9 @@ public final class WalletExample implements Example {
                 .flag("--batch", "hand each member a partition's events of one poll at once, applied in one database"
                         + " transaction, then notified all at once (needs --ordering partition and --concurrency 1,"
                         + " its defaults)")
+                .flag("--bulk-notify", "with --batch: notify a batch's events in bulk calls of up to "
+                        + NotifierClient.BULK_SIZE + " (the notifier's batch endpoint), each event keeping its"
+                        + " idempotency key, the refused ones sent again")
                 .topic("--topic", "wallet-events", "the topic (recreated for each run)", DEAD_LETTER_SUFFIX,
                         WalletManifest.SUFFIX)
                 .value("--db", "FILE|URL", "wallet.db", "SQLite file, or jdbc:postgresql://host:port/db?user=…",
@@ -174,7 +177,9 @@ public final class WalletExample implements Example {
                         + (plan.ordering() == Ordering.KEY ? "user's" : "partition's") + " in order") + ".");
         if (plan.inBatches()) {
             out.println("   In batches: each member takes the events one poll brought for a partition at once, "
-                    + "applies them in one database transaction, then notifies them all at once.");
+                    + "applies them in one database transaction, then notifies them all at once"
+                    + (plan.handling() == WalletMember.Handling.IN_BATCHES_BULK_NOTIFY
+                    ? ", in bulk calls of up to " + NotifierClient.BULK_SIZE + " events each." : "."));
         }
         return group;
     }
@@ -206,8 +211,10 @@ public final class WalletExample implements Example {
                 store.outcomeCounts(), store.outOfOrderByUser(), store.redeliveries(), notifier.acceptedCount(),
                 GroupProgress.deadLettered(topics, plan.topic() + DEAD_LETTER_SUFFIX), seconds);
         out.println("6. End check: the database against a ledger computed from the produced events in seq "
-                + "order. Notifier: " + notifier.calls() + " calls, " + notifier.failedCalls()
-                + " failed on purpose and were retried.");
+                + "order. Notifier: " + (notifier.bulkCalls() == 0
+                ? notifier.calls() + " calls, " + notifier.failedCalls() + " failed on purpose and were retried."
+                : notifier.bulkCalls() + " bulk calls carrying " + notifier.bulkEvents() + " events, "
+                        + notifier.refusedInBulk() + " of them refused on purpose and sent again."));
         if (plan.inBatches()) {
             printBatches(group.members(), plan.crash(), out);
         } else {

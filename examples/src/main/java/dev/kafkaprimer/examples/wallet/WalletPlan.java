@@ -18,7 +18,7 @@ import dev.kafkaprimer.examples.cli.UsageException;
  * @param consumers   members of the group
  * @param concurrency events each member handles at once
  * @param ordering    what stays in order with worker threads
- * @param handling    event by event, or a partition's events of a poll at once
+ * @param handling    event by event, or a partition's events of a poll at once (and how those are notified)
  * @param malformed   records that are not JSON, for the dead-letter topic
  * @param seed        the random seed of the events and the notifier's failures
  * @param keyed       whether events carry the user id as key
@@ -99,15 +99,20 @@ record WalletPlan(int users, int events, int partitions, int consumers, int conc
         Ordering ordering = args.value("--ordering").map(text -> args.choice("--ordering"))
                 .map(text -> text.equals("key") ? Ordering.KEY : Ordering.PARTITION)
                 .orElse(batch ? Ordering.PARTITION : Ordering.KEY);
+        boolean bulkNotify = args.flag("--bulk-notify");
+        if (bulkNotify && !batch) {
+            throw new UsageException("--bulk-notify notifies a batch's events in bulk calls: it needs --batch");
+        }
         return new WalletPlan(args.integer("--users"), args.integer("--events"), args.integer("--partitions"),
-                consumers, concurrency, ordering, handling(batch, ordering, concurrency),
+                consumers, concurrency, ordering, handling(batch, bulkNotify, ordering, concurrency),
                 args.integer("--malformed"), args.integer("--seed"), !args.flag("--no-key"), crash,
                 args.decimal("--notify-failure-rate"), args.string("--topic"), args.string("--db"),
                 args.flag("--keep-db"), args.timeout(), role, idleExit, produceFirst);
     }
 
     /** A batch is one partition's events, handled on the loop thread: no other ordering, no worker threads. */
-    private static WalletMember.Handling handling(boolean batch, Ordering ordering, int concurrency) {
+    private static WalletMember.Handling handling(boolean batch, boolean bulkNotify, Ordering ordering,
+                                                  int concurrency) {
         if (!batch) {
             return WalletMember.Handling.EVENT_BY_EVENT;
         }
@@ -116,10 +121,10 @@ record WalletPlan(int users, int events, int partitions, int consumers, int conc
                     + "partition's events, handled one batch at a time), was --ordering "
                     + ordering.name().toLowerCase(Locale.ROOT) + " --concurrency " + concurrency);
         }
-        return WalletMember.Handling.IN_BATCHES;
+        return bulkNotify ? WalletMember.Handling.IN_BATCHES_BULK_NOTIFY : WalletMember.Handling.IN_BATCHES;
     }
 
     boolean inBatches() {
-        return handling == WalletMember.Handling.IN_BATCHES;
+        return handling.inBatches();
     }
 }

@@ -85,6 +85,22 @@ class WalletExampleTest {
     }
 
     @Test
+    void shouldMatchTheLedgerWithBulkNotificationsAfterAConsumerJvmIsKilled(KafkaCluster kafka, TestTopics topics) {
+        PrimerRun run = wallet(kafka, topics, TestDatabases.sqlite(dir), "--events", "3000", "--users", "40",
+                "--batch", "--bulk-notify", "--crash-consumer", "--seed", "7");
+
+        Map<String, Long> summary = assertMatchesTheLedger(run, 3000);
+        assertEquals(summary.get("applied"), summary.get("notified"), "every applied event notified once");
+        assertTrue(run.out().contains("in bulk calls of up to " + NotifierClient.BULK_SIZE), run::toString);
+        Matcher bulk = Pattern.compile("Notifier: (\\d+) bulk calls carrying (\\d+) events").matcher(run.out());
+        assertTrue(bulk.find(), run::toString);
+        long calls = Long.parseLong(bulk.group(1));
+        assertTrue(calls > 0 && Long.parseLong(bulk.group(2)) >= 10 * calls,
+                "many events per round trip: " + bulk.group());
+        assertTrue(run.out().contains("SIGKILL"), run::toString);
+    }
+
+    @Test
     void shouldMatchTheLedgerWhenTheGroupFormsOnABacklogAndAMemberIsKilled(KafkaCluster kafka, TestTopics topics) {
         // --produce-first: every event waits in the topic before the first member joins, so partitions move
         // between members while the backlog is read, and again when the killed member's are taken over
