@@ -56,7 +56,8 @@ class WalletAcrossProcessesTest {
         List<PrimerProcess> consumers = new ArrayList<>();
         List<PrimerProcess> started = new ArrayList<>();
         try {
-            // When three consume processes share the work, and one is killed mid-run and started again
+            // When three consume processes share the work, and one is killed mid-run and started again, this time
+            // handling in batches notified in bulk (processes of one group may handle their events differently)
             for (int i = 1; i <= 3; i++) {
                 consumers.add(consume(common, "consume-" + i, started));
             }
@@ -68,7 +69,7 @@ class WalletAcrossProcessesTest {
             assertTrue(appliedSoFar < EVENTS / 2, "killed mid-run, after " + appliedSoFar + " events");
             victim.kill();
             consumers.remove(victim);
-            consumers.add(consume(common, "consume-restarted", started));
+            consumers.add(consume(common, "consume-restarted", started, "--batch", "--bulk-notify"));
 
             // Then the check, from yet another process, finds every balance equal to the ledger
             PrimerRun check = wallet(common, "--role", "check");
@@ -118,9 +119,11 @@ class WalletAcrossProcessesTest {
         assertTrue(run.err().isEmpty(), "one line, no stack trace: " + run);
     }
 
-    private PrimerProcess consume(List<String> common, String name, List<PrimerProcess> started) throws Exception {
+    private PrimerProcess consume(List<String> common, String name, List<PrimerProcess> started, String... options)
+            throws Exception {
         List<String> args = new ArrayList<>(List.of("wallet", "--role", "consume", "--idle-exit", "5"));
         args.addAll(common);
+        args.addAll(List.of(options));
         PrimerProcess process = PrimerProcess.start(dir.resolve(name + ".out"), args.toArray(String[]::new));
         started.add(process);
         return process;
