@@ -199,8 +199,9 @@ final class NotifierClient {
                 HttpResponse<byte[]> response = call.answer()
                         .get(Math.max(0, giveUpAt - System.nanoTime()), TimeUnit.NANOSECONDS);
                 refusedIds = response.statusCode() == 200 ? refusedIds(response.body()) : null;
-                why = refusedIds == null ? "HTTP " + response.statusCode() + " for the whole bulk call"
-                        : "refused in a bulk call";
+                why = refusedIds != null ? "refused in a bulk call"
+                        : response.statusCode() == 200 ? "a bulk call answered without a list of refused ids"
+                        : "HTTP " + response.statusCode() + " for the whole bulk call";
             } catch (ExecutionException failed) {
                 refusedIds = null;
                 why = failed.getCause().toString();
