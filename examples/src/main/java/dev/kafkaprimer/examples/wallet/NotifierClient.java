@@ -108,7 +108,7 @@ final class NotifierClient {
         List<CompletableFuture<Void>> calls = new ArrayList<>(events.size());
         for (WalletEvent event : events) {
             if (!inFlight.tryAcquire(Math.max(0, giveUpAt - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                throw new IllegalStateException("notifier calls did not finish within " + deadline.toSeconds() + " s");
+                throw notFinishedWithin(deadline);
             }
             CompletableFuture<Void> call = new CompletableFuture<>();
             call.whenComplete((ok, failure) -> inFlight.release());
@@ -121,7 +121,7 @@ final class NotifierClient {
             } catch (ExecutionException failed) {
                 return Optional.of(new FirstFailure(i, failed.getCause()));
             } catch (TimeoutException e) {
-                throw new IllegalStateException("notifier calls did not finish within " + deadline.toSeconds() + " s");
+                throw notFinishedWithin(deadline);
             }
         }
         return Optional.empty();
@@ -206,7 +206,7 @@ final class NotifierClient {
                 refusedIds = null;
                 why = failed.getCause().toString();
             } catch (TimeoutException e) {
-                throw new IllegalStateException("notifier calls did not finish within " + deadline.toSeconds() + " s");
+                throw notFinishedWithin(deadline);
             }
             for (int position : call.positions()) {
                 if (refusedIds == null || refusedIds.contains(events.get(position).eventId())) {
@@ -216,6 +216,10 @@ final class NotifierClient {
             }
         }
         return refused;
+    }
+
+    private static IllegalStateException notFinishedWithin(Duration deadline) {
+        return new IllegalStateException("notifier calls did not finish within " + deadline.toSeconds() + " s");
     }
 
     private static byte[] bulkBody(List<String> ids) {
